@@ -1,0 +1,36 @@
+import { Chalk } from 'chalk';
+import { checkRecording } from '../check.js';
+import type { CliIo } from '../cli.js';
+import { emitRunReport } from '../emit.js';
+import type { ReportTarget } from '../options.js';
+import { colorLevel, createOutput } from '../output.js';
+import { defaultSchemasDir, loadSchemas } from '../schemas.js';
+
+interface CheckFlags {
+  schemas?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  report?: ReportTarget[];
+}
+
+/** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
+export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {
+  const out = createOutput(io, []);
+  const checker = await loadSchemas(flags.schemas ?? defaultSchemasDir());
+  const report = await checkRecording(file, { checker });
+  await emitRunReport(report, {
+    json: flags.json ?? false,
+    quiet: flags.quiet ?? false,
+    verbose: false,
+    reports: flags.report ?? [],
+    stepSummary: true,
+    annotations: true,
+    env: io.env,
+    chalk: new Chalk({ level: colorLevel(io, flags.color === false ? false : null) }),
+    stdout: out.stdout,
+    stderr: out.stderr,
+    redact: out.redact,
+  });
+  return report.exitCode;
+}

@@ -1,0 +1,110 @@
+import { Chalk } from 'chalk';
+import { v4 as uuidv4 } from 'uuid';
+import type { CliIo } from '../cli.js';
+import { loadConfig } from '../config-loader.js';
+import { emitRunReport } from '../emit.js';
+import type { FrameRecord } from '../model.js';
+import { colorLevel, createOutput, spinnerAllowed, type Output } from '../output.js';
+import { renderAggregateHuman, renderAggregateJson } from '../report/index.js';
+import { openTarget, runOnce, type RunDeps } from '../run.js';
+import { runMany } from '../run-many.js';
+import { resolveRunSettings, type RunFlags, type RunSettings } from '../settings.js';
+import { startSpinner } from '../spinner.js';
+
+const VERBOSE_FRAME_CHARS = 400;
+
+/** `ws-validate [run]`: validates one environment and returns the exit code. */
+export async function runCommand(
+  flags: RunFlags & { config?: string },
+  io: CliIo,
+): Promise<number> {
+  const out = createOutput(io, [
+    flags.token,
+    flags.jwtSecret,
+    flags.e2eKey,
+    io.env.WS_VALIDATE_TOKEN,
+    io.env.WS_VALIDATE_JWT_SECRET,
+    io.env.E2E_OAUTH_SIMULATION_KEY,
+  ]);
+  const config = await loadConfig(flags.config, io.cwd);
+  const settings = resolveRunSettings(flags, io.env, config);
+  const chalk = new Chalk({ level: colorLevel(io, settings.output.color) });
+  const machineReadable = settings.output.json || settings.output.quiet;
+  const spinner = await startSpinner(
+    `connecting to ${settings.embedded ? 'the embedded reference server' : settings.env}…`,
+    io.stderr as NodeJS.WriteStream,
+    spinnerAllowed(io, machineReadable),
+  );
+  const deps = createDeps(io, out, settings);
+  try {
+    const target = await openTarget(settings, deps);
+    try {
+      if (settings.runs > 1) {
+        const aggregate = await runMany(target, settings, deps, (p) =>
+          spinner.update(`${p.done}/${p.total} runs, ${p.failed} failed`),
+        );
+        spinner.stop();
+        out.stdout(
+          settings.output.json
+            ? renderAggregateJson(aggregate)
+            : renderAggregateHuman(aggregate, { chalk }),
+        );
+        return aggregate.exitCode;
+      }
+      spinner.update(`waiting for agent events from ${settings.env}…`);
+      const { report } = await runOnce(target, settings, deps);
+      spinner.stop();
+      await emitRunReport(report, {
+        ...settings.output,
+        reports: settings.reports,
+        stepSummary: settings.stepSummary,
+        annotations: settings.annotations,
+        env: io.env,
+        chalk,
+        stdout: out.stdout,
+        stderr: out.stderr,
+        redact: out.redact,
+      });
+      return report.exitCode;
+    } finally {
+      await target.close();
+    }
+  } finally {
+    spinner.stop();
+  }
+}
+
+function createDeps(io: CliIo, out: Output, settings: RunSettings): RunDeps {
+  return {
+    clock: () => performance.now(),
+    now: () => new Date(),
+    newId: () => uuidv4(),
+    env: io.env,
+    ...(io.signal ? { signal: io.signal } : {}),
+    warn: (line) => out.stderr(`warning: ${line}\n`),
+    addSecret: out.addSecret,
+    redact: out.redact,
+    ...(settings.output.verbose
+      ? {
+          onFrame: (frame: FrameRecord, run: number) =>
+            out.stderr(describeFrame(frame, run, settings.runs)),
+        }
+      : {}),
+  };
+}
+
+/** One line per frame for --verbose: direction, sequence, arrival time and the frame itself. */
+export function describeFrame(frame: FrameRecord, runIndex: number, runs: number): string {
+  const arrow = frame.dir === 'out' ? '→' : '←';
+  const at = frame.atMs === null ? '' : ` +${Math.round(frame.atMs)}ms`;
+  const body =
+    frame.kind === 'json'
+      ? JSON.stringify(frame.data)
+      : frame.kind === 'text'
+        ? `(non-JSON text) ${frame.text ?? ''}`
+        : `(binary, ${frame.size} bytes)`;
+  const clipped =
+    body.length > VERBOSE_FRAME_CHARS ? `${body.slice(0, VERBOSE_FRAME_CHARS)}…` : body;
+  const run = runs > 1 ? `[run ${runIndex + 1}] ` : '';
+  return `${run}${arrow} #${frame.seq}${at} ${clipped}\n`;
+}

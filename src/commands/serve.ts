@@ -1,0 +1,50 @@
+import type { CliIo } from '../cli.js';
+import { UsageError } from '../errors.js';
+import { parseCount, parseDuration } from '../options.js';
+
+/** Parses `--step-delay`, where `0` (or `0ms`) means no delay at all. */
+function parseStepDelay(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return /^\s*0+(ms|s)?\s*$/.test(text) ? 0 : parseDuration(text, '--step-delay');
+}
+
+/** `ws-validate serve`: runs the reference agent server until SIGINT/SIGTERM. */
+export async function serveCommand(
+  flags: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  const server = await import('../server/index.js');
+  const scenario = flags.scenario ?? 'happy';
+  if (!server.isScenarioName(scenario)) {
+    throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${scenario}"`, {
+      hint: 'see ws-validate serve --help for the list',
+    });
+  }
+  const port = parseCount(flags.port ?? '8765', '--port', 0, 65_535);
+  const stepDelayMs = parseStepDelay(flags.stepDelay);
+  const secret = flags.jwtSecret ?? server.generateSecret();
+  const running = await server.startReferenceServer({
+    host: flags.host ?? '127.0.0.1',
+    port,
+    scenario,
+    jwtSecret: secret,
+    ...(stepDelayMs === undefined ? {} : { stepDelayMs }),
+    log: (line) => void io.stderr.write(`${line}\n`),
+  });
+  io.stdout.write(`${running.url}\n`);
+  io.stderr.write(`reference agent server listening on ${running.url} (scenario: ${scenario})\n`);
+  if (flags.jwtSecret === undefined) {
+    // A throwaway secret for a local server: the token is the only way in, so it is shown.
+    const token = await server.mintServerToken(secret, { sub: 'ws-validate-user' });
+    io.stderr.write(`token (valid 1h): ${token}\n`);
+    io.stderr.write(`try: ws-validate --url ${running.url} --token ${token}\n`);
+  }
+  io.stderr.write('press Ctrl-C to stop\n');
+  await new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await running.close();
+  io.stderr.write('stopped\n');
+  return 0;
+}

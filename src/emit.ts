@@ -1,0 +1,80 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import { UsageError } from './errors.js';
+import type { RunReport } from './model.js';
+import type { ReportTarget } from './options.js';
+import {
+  renderGithubAnnotations,
+  renderHuman,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  renderVerdictLine,
+} from './report/index.js';
+
+/** Where a run's outputs go and which of them are wanted. */
+export interface EmitOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  reports: readonly ReportTarget[];
+  stepSummary: boolean;
+  annotations: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  chalk: ChalkInstance;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Redacts secrets from text written to files. */
+  redact(text: string): string;
+}
+
+/** Renders one report in a file format. */
+export function renderReportFormat(report: RunReport, format: ReportTarget['format']): string {
+  switch (format) {
+    case 'junit':
+      return renderJunit(report);
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report);
+  }
+}
+
+/** Writes a text file, creating its folder, with a usage error naming the path on failure. */
+export async function writeOutputFile(path: string, text: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (error) {
+    throw new UsageError('REPORT_UNWRITABLE', `${flag}: cannot write ${path}`, {
+      hint: (error as Error).message,
+      cause: error,
+    });
+  }
+}
+
+/** Prints the report on stdout and writes every requested report file, summary and annotation. */
+export async function emitRunReport(report: RunReport, options: EmitOptions): Promise<void> {
+  if (options.json) options.stdout(renderJson(report));
+  else if (options.quiet) options.stdout(`${renderVerdictLine(report, options.chalk)}\n`);
+  else options.stdout(renderHuman(report, { chalk: options.chalk, verbose: options.verbose }));
+
+  for (const target of options.reports) {
+    const text = options.redact(renderReportFormat(report, target.format));
+    await writeOutputFile(target.path, text, `--report ${target.format}`);
+  }
+  const summaryPath = options.env.GITHUB_STEP_SUMMARY;
+  if (options.stepSummary && summaryPath) {
+    try {
+      await appendFile(summaryPath, `${options.redact(renderMarkdown(report))}\n`);
+    } catch (error) {
+      options.stderr(
+        `warning: cannot append to GITHUB_STEP_SUMMARY (${(error as Error).message})\n`,
+      );
+    }
+  }
+  if (options.annotations && options.env.GITHUB_ACTIONS === 'true') {
+    for (const line of renderGithubAnnotations(report)) options.stderr(`${line}\n`);
+  }
+}

@@ -1,0 +1,116 @@
+import { UsageError } from './errors.js';
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a duration such as `500ms`, `15s`, `1.5s` or `2m` into milliseconds. */
+export function parseDuration(text: string, flag = 'duration'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/i.exec(text);
+  const value = match ? Number(match[1]) * (DURATION_UNITS[match[2]!.toLowerCase()] ?? NaN) : NaN;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError('BAD_DURATION', `${flag}: "${text}" is not a duration`, {
+      hint: 'use a number with a unit, e.g. 500ms, 15s or 2m',
+    });
+  }
+  return Math.round(value);
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** Parses a byte size such as `16MiB`, `512KiB`, `10mb` or `1048576` into bytes. */
+export function parseSize(text: string, flag = 'size'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  const value = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(value) || value < 1) {
+    throw new UsageError('BAD_SIZE', `${flag}: "${text}" is not a size`, {
+      hint: 'use bytes or a unit, e.g. 1048576, 512KiB or 16MiB',
+    });
+  }
+  return value;
+}
+
+/** Parses a whole number within [min, max]. */
+export function parseCount(text: string, flag: string, min = 1, max = 1_000_000): number {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError('BAD_NUMBER', `${flag}: "${text}" is not a whole number`, {
+      hint: `give a whole number from ${min} to ${max}`,
+    });
+  }
+  return value;
+}
+
+/** Parses a rate between 0 and 1 inclusive (a percentage like `95%` is accepted too). */
+export function parseRate(text: string, flag: string): number {
+  const trimmed = text.trim();
+  const percent = trimmed.endsWith('%');
+  const value = Number(percent ? trimmed.slice(0, -1) : trimmed) / (percent ? 100 : 1);
+  if (trimmed === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError('BAD_RATE', `${flag}: "${text}" is not a rate`, {
+      hint: 'give a number from 0 to 1, e.g. 0.95, or a percentage, e.g. 95%',
+    });
+  }
+  return value;
+}
+
+export const AUTH_PLACEMENTS = ['header', 'subprotocol', 'query'] as const;
+export type AuthPlacement = (typeof AUTH_PLACEMENTS)[number];
+
+/** Parses `--auth header|subprotocol|query`. */
+export function parsePlacement(text: string, flag = '--auth'): AuthPlacement {
+  if ((AUTH_PLACEMENTS as readonly string[]).includes(text)) return text as AuthPlacement;
+  throw new UsageError('BAD_AUTH_PLACEMENT', `${flag}: "${text}" is not an auth placement`, {
+    hint: `use one of ${AUTH_PLACEMENTS.join(', ')}`,
+  });
+}
+
+export const REPORT_FORMATS = ['junit', 'json', 'markdown'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportTarget {
+  format: ReportFormat;
+  path: string;
+}
+
+/** Parses `--report <format>=<path>`. */
+export function parseReportTarget(text: string): ReportTarget {
+  const eq = text.indexOf('=');
+  const format = text.slice(0, eq);
+  const path = text.slice(eq + 1);
+  if (eq < 1 || path === '' || !(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError('BAD_REPORT', `--report: "${text}" is not <format>=<path>`, {
+      hint: `formats: ${REPORT_FORMATS.join(', ')}; e.g. --report junit=results.xml`,
+    });
+  }
+  return { format: format as ReportFormat, path };
+}
+
+/** Checks that a URL is a ws:// or wss:// URL and returns it normalised. */
+export function parseWsUrl(text: string, source = '--url'): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError('BAD_URL', `${source}: "${text}" is not a URL`, {
+      hint: 'give a WebSocket URL such as wss://api.example.com/ws',
+    });
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new UsageError('BAD_URL', `${source}: ${url.protocol}// is not a WebSocket scheme`, {
+      hint: 'use ws:// or wss://, e.g. wss://api.example.com/ws',
+    });
+  }
+  return url.toString();
+}

@@ -1,0 +1,43 @@
+import type { CliIo } from './cli.js';
+import { createRedactor } from './redact.js';
+
+/** stdout and stderr behind one redactor that learns secrets as the run resolves them. */
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  redact(text: string): string;
+  addSecret(secret: string): void;
+}
+
+/** Wraps the CLI's streams so that nothing reaches them without redaction. */
+export function createOutput(io: CliIo, initialSecrets: readonly (string | undefined)[]): Output {
+  const secrets = new Set<string>();
+  let redact = createRedactor([]);
+  const addSecret = (secret: string | undefined): void => {
+    if (!secret || secrets.has(secret)) return;
+    secrets.add(secret);
+    redact = createRedactor([...secrets]);
+  };
+  initialSecrets.forEach(addSecret);
+  return {
+    stdout: (text) => void io.stdout.write(redact(text)),
+    stderr: (text) => void io.stderr.write(redact(text)),
+    redact: (text) => redact(text),
+    addSecret,
+  };
+}
+
+/** Chalk colour level for the CLI's stdout: 0 when piped, under NO_COLOR or --no-color. */
+export function colorLevel(io: CliIo, colorFlag: boolean | null): 0 | 1 | 2 | 3 {
+  if (colorFlag === false) return 0;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return 0;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force === '0' || force === 'false' ? 0 : 1;
+  if (!io.stdout.isTTY || io.env.TERM === 'dumb') return 0;
+  return io.env.COLORTERM === 'truecolor' ? 3 : 2;
+}
+
+/** True when a spinner may draw on stderr: a TTY, not CI, not machine-readable output. */
+export function spinnerAllowed(io: CliIo, machineReadable: boolean): boolean {
+  return Boolean(io.stderr.isTTY) && !io.env.CI && !machineReadable;
+}

@@ -1,0 +1,298 @@
+import type { ChalkInstance } from 'chalk';
+import { ExitCode, verdictFor } from '../errors.js';
+import { REQUIRED_EVENTS } from '../model.js';
+import type { EventStatus, RequiredEvent, RunReport, TriggerInfo } from '../model.js';
+import {
+  describeFieldError,
+  formatDuration,
+  isUnjudgedEvent,
+  oneLine,
+  runErrorOf,
+} from './format.js';
+
+/** Nearest-rank percentiles of a latency in milliseconds; null when no run measured it. */
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
+}
+
+/** Latencies of one run in milliseconds: connect, trigger to first agent event, trigger to agent_completed. */
+export interface RunLatencies {
+  connectMs: number | null;
+  firstEventMs: number | null;
+  completedMs: number | null;
+}
+
+/** The part of one run's report that the aggregate of repeated runs needs. */
+export interface RunSummary {
+  /** 1-based position of the run. */
+  index: number;
+  verdict: RunReport['verdict'];
+  exitCode: number;
+  trigger: TriggerInfo;
+  durationMs: number;
+  latencies: RunLatencies;
+  /** Status of each required event in this run. */
+  events: Record<RequiredEvent, EventStatus>;
+  /** One line per problem, free of run ids so that equal problems group across runs. */
+  failures: string[];
+}
+
+/** The report of repeated runs (`--runs N`), the document behind the aggregate formats. */
+export interface AggregateReport {
+  schemaVersion: 1;
+  verdict: RunReport['verdict'];
+  exitCode: number;
+  target: RunReport['target'];
+  runs: RunSummary[];
+  aggregate: {
+    total: number;
+    passed: number;
+    failed: number;
+    /** Passed runs over all runs, from 0 to 1. */
+    passRate: number;
+    /** The gate the pass rate was held to, from 0 to 1. */
+    minPassRate: number;
+    /** How many runs each required event passed in. */
+    perEvent: Record<RequiredEvent, number>;
+    topFailures: { message: string; count: number }[];
+    latency: { connect: Percentiles; firstEvent: Percentiles; completed: Percentiles };
+    sessionsPerSecond: number;
+    /** Wall-clock time of all runs in milliseconds. */
+    durationMs: number;
+  };
+}
+
+/** Options of `aggregateRuns`. */
+export interface AggregateOptions {
+  /** Lowest pass rate (0 to 1) that still exits 0. */
+  minPassRate: number;
+  /** Wall-clock time of all runs in milliseconds. */
+  durationMs: number;
+  target: RunReport['target'];
+}
+
+/** Options of `renderAggregateHuman`. */
+export interface AggregateHumanOptions {
+  /** Colours; a level-0 instance gives plain text. */
+  chalk: ChalkInstance;
+}
+
+const TOP_FAILURES = 5;
+
+// Exit codes for which a run never reached the agent; when every run ends in the same one, that is the story.
+const INFRASTRUCTURE_EXIT_CODES: readonly number[] = [ExitCode.Connection, ExitCode.Auth];
+
+/** Reduces one run's report to the summary the aggregate needs. */
+export function summariseRun(
+  report: RunReport,
+  index: number,
+  latencies: RunLatencies,
+): RunSummary {
+  const events = Object.fromEntries(REQUIRED_EVENTS.map((type) => [type, 'missing'])) as Record<
+    RequiredEvent,
+    EventStatus
+  >;
+  const failures: string[] = [];
+  const runError = runErrorOf(report);
+  if (runError !== undefined) failures.push(`${runError.code}: ${runError.message}`);
+  for (const event of report.events) {
+    events[event.type] = event.status;
+    if (event.status === 'pass' || isUnjudgedEvent(report, event)) continue;
+    if (event.status === 'missing' || event.errors.length === 0) {
+      failures.push(`${event.type} ${event.status}`);
+    } else {
+      for (const error of event.errors)
+        failures.push(`${event.type}: ${describeFieldError(error)}`);
+    }
+  }
+  for (const rule of report.rules) {
+    if (rule.status === 'fail') failures.push(`rule ${rule.id}: ${rule.message}`);
+  }
+  for (const d of report.diagnoses) failures.push(`${d.code}: ${d.message}`);
+  return {
+    index,
+    verdict: report.verdict,
+    exitCode: report.exitCode,
+    trigger: report.trigger,
+    durationMs: report.durationMs,
+    latencies,
+    events,
+    failures,
+  };
+}
+
+/** Aggregates run summaries into pass rate, per-event pass counts, top failures, latency percentiles and an exit code. */
+export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions): AggregateReport {
+  const total = summaries.length;
+  const passed = summaries.filter((s) => s.verdict === 'pass').length;
+  const passRate = total === 0 ? 0 : passed / total;
+  const exitCode = gateExitCode(summaries, passRate, options.minPassRate);
+
+  const perEvent = Object.fromEntries(
+    REQUIRED_EVENTS.map((type) => [
+      type,
+      summaries.filter((s) => s.events[type] === 'pass').length,
+    ]),
+  ) as Record<RequiredEvent, number>;
+
+  const failureCounts = new Map<string, number>();
+  for (const summary of summaries) {
+    // Counted once per run, so the count reads as "in how many runs".
+    for (const message of new Set(summary.failures)) {
+      failureCounts.set(message, (failureCounts.get(message) ?? 0) + 1);
+    }
+  }
+  const topFailures = [...failureCounts]
+    .map(([message, count]) => ({ message, count }))
+    .sort((a, b) => b.count - a.count || compareStrings(a.message, b.message))
+    .slice(0, TOP_FAILURES);
+
+  return {
+    schemaVersion: 1,
+    verdict: verdictFor(exitCode),
+    exitCode,
+    target: options.target,
+    runs: summaries,
+    aggregate: {
+      total,
+      passed,
+      failed: total - passed,
+      passRate,
+      minPassRate: options.minPassRate,
+      perEvent,
+      topFailures,
+      latency: {
+        connect: percentiles(summaries.map((s) => s.latencies.connectMs)),
+        firstEvent: percentiles(summaries.map((s) => s.latencies.firstEventMs)),
+        completed: percentiles(summaries.map((s) => s.latencies.completedMs)),
+      },
+      sessionsPerSecond: options.durationMs > 0 ? total / (options.durationMs / 1000) : 0,
+      durationMs: options.durationMs,
+    },
+  };
+}
+
+/** Nearest-rank p50, p95 and max of the known values (nulls ignored), in the values' unit. */
+export function percentiles(values: readonly (number | null)[]): Percentiles {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  known.sort((a, b) => a - b);
+  return { p50: nearestRank(known, 50), p95: nearestRank(known, 95), max: nearestRank(known, 100) };
+}
+
+/** Renders the aggregate for a terminal: pass count and rate, per-event passes, top failures, latencies, throughput and a verdict line. */
+export function renderAggregateHuman(agg: AggregateReport, options: AggregateHumanOptions): string {
+  const { chalk } = options;
+  const a = agg.aggregate;
+  const eventWidth = Math.max(...REQUIRED_EVENTS.map((e) => e.length));
+  const sections: string[][] = [
+    [
+      `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
+      `passed ${a.passed}/${a.total} (${percent(a.passRate)}) · required ${percent(a.minPassRate)}`,
+    ],
+    [
+      chalk.bold('events'),
+      ...REQUIRED_EVENTS.map((type) => {
+        const count = a.perEvent[type];
+        const colour = count === a.total ? chalk.green : chalk.red;
+        return `  ${type.padEnd(eventWidth)}  ${colour(`${count}/${a.total}`)}`;
+      }),
+    ],
+    a.topFailures.length === 0
+      ? []
+      : [
+          chalk.bold('top failures'),
+          ...a.topFailures.map(
+            (f) =>
+              `  ${`${f.count}×`.padStart(Math.max(...a.topFailures.map((t) => `${t.count}×`.length)))}  ${oneLine(f.message)}`,
+          ),
+        ],
+    renderLatencyTable(agg, chalk),
+    [`throughput ${a.sessionsPerSecond.toFixed(2)} sessions/s · ${formatDuration(a.durationMs)}`],
+    [renderAggregateVerdictLine(agg, chalk)],
+  ];
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}
+
+/** Renders the last line of the aggregate alone, e.g. `PASS  19/20 runs passed (95.0% ≥ 90.0%) · 47.6s`. */
+export function renderAggregateVerdictLine(agg: AggregateReport, chalk: ChalkInstance): string {
+  const a = agg.aggregate;
+  if (agg.verdict === 'error') {
+    return `${chalk.bold.red('ERROR')}  ${a.total}/${a.total} runs could not be judged · exit ${agg.exitCode}`;
+  }
+  const comparison = a.passRate >= a.minPassRate ? '≥' : '<';
+  const rate = `${percent(a.passRate)} ${comparison} ${percent(a.minPassRate)}`;
+  const summary = `${a.passed}/${a.total} runs passed (${rate}) · ${formatDuration(a.durationMs)}`;
+  if (agg.verdict === 'pass') return `${chalk.bold.green('PASS')}  ${summary}`;
+  return `${chalk.bold.red('FAIL')}  ${summary} · exit ${agg.exitCode}`;
+}
+
+/** Renders the aggregate report as pretty JSON (2-space indent) with a trailing newline. */
+export function renderAggregateJson(agg: AggregateReport): string {
+  const ordered = {
+    schemaVersion: agg.schemaVersion,
+    verdict: agg.verdict,
+    exitCode: agg.exitCode,
+    target: { env: agg.target.env, url: agg.target.url },
+    runs: agg.runs.map((r) => ({
+      index: r.index,
+      verdict: r.verdict,
+      exitCode: r.exitCode,
+      trigger: r.trigger,
+      durationMs: r.durationMs,
+      latencies: r.latencies,
+      events: r.events,
+      failures: r.failures,
+    })),
+    aggregate: agg.aggregate,
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+function gateExitCode(summaries: RunSummary[], passRate: number, minPassRate: number): number {
+  const first = summaries[0];
+  if (
+    first !== undefined &&
+    INFRASTRUCTURE_EXIT_CODES.includes(first.exitCode) &&
+    summaries.every((s) => s.exitCode === first.exitCode)
+  ) {
+    return first.exitCode;
+  }
+  // Zero runs prove nothing, whatever the gate says.
+  if (summaries.length === 0) return ExitCode.ContractFailed;
+  return passRate >= minPassRate ? ExitCode.Pass : ExitCode.ContractFailed;
+}
+
+function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? null;
+}
+
+function renderLatencyTable(agg: AggregateReport, chalk: ChalkInstance): string[] {
+  const { connect, firstEvent, completed } = agg.aggregate.latency;
+  const rows: [string, Percentiles][] = [
+    ['connect', connect],
+    ['first event', firstEvent],
+    ['completed', completed],
+  ];
+  const cell = (ms: number | null): string => (ms === null ? '—' : formatDuration(ms)).padEnd(8);
+  return [
+    `${chalk.bold('latency')}        ${'p50'.padEnd(8)}${'p95'.padEnd(8)}max`,
+    ...rows.map(
+      ([name, p]) => `  ${name.padEnd(13)}${cell(p.p50)}${cell(p.p95)}${cell(p.max).trimEnd()}`,
+    ),
+  ];
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+import type { EventResult, FieldError, RunError, RunReport } from '../model.js';
+
+/** Counts of judged items in a report, as the verdict lines show them. */
+export interface ReportCounts {
+  eventsPassed: number;
+  eventsTotal: number;
+  rulesPassed: number;
+  /** Rules that were judged (pass or fail); skipped rules are not counted here. */
+  rulesJudged: number;
+  rulesSkipped: number;
+}
+
+/** Formats milliseconds as `412ms` below one second and `1.2s` (one decimal) from one second up. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (Math.abs(Math.round(ms)) < 1000) return `${Math.round(ms)}ms`;
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Formats a first-seen time in milliseconds after the trigger as `+412ms`, or `—` when unknown. */
+export function formatOffset(ms: number | null): string {
+  return ms === null ? '—' : `+${formatDuration(ms)}`;
+}
+
+/** Removes ANSI escape sequences (CSI and OSC) and nothing else. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const ansi = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+  return text.replace(ansi, '');
+}
+
+/** Removes ANSI escape sequences and control characters except newline and tab; CRLF and CR become LF. */
+export function stripControl(text: string): string {
+  // A server can put escape sequences in its error text; they must not reach a terminal or a CI log.
+  return (
+    stripAnsi(text)
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+  );
+}
+
+/** Flattens text to one line for headers and lists, control characters removed. */
+export function oneLine(text: string): string {
+  return stripControl(text).replace(/\s*\n\s*/g, ' ');
+}
+
+/** Counts passed events and judged rules in a report. */
+export function countReport(report: RunReport): ReportCounts {
+  return {
+    eventsPassed: report.events.filter((e) => e.status === 'pass').length,
+    eventsTotal: report.events.length,
+    rulesPassed: report.rules.filter((r) => r.status === 'pass').length,
+    rulesJudged: report.rules.filter((r) => r.status !== 'skip').length,
+    rulesSkipped: report.rules.filter((r) => r.status === 'skip').length,
+  };
+}
+
+/** The error that kept a run from being judged: `report.error`, or a stand-in for an error verdict without one. */
+export function runErrorOf(report: RunReport): RunError | undefined {
+  if (report.error !== undefined) return report.error;
+  if (report.verdict !== 'error') return undefined;
+  return { code: `EXIT_${report.exitCode}`, message: 'run could not be judged' };
+}
+
+/** True for a missing event in a run that could not be judged, where absence says nothing about the contract. */
+export function isUnjudgedEvent(report: RunReport, event: EventResult): boolean {
+  return report.verdict === 'error' && event.status === 'missing';
+}
+
+/** One line for a field error: its message, then expected and actual when known. */
+export function describeFieldError(error: FieldError): string {
+  const detail = [
+    ...(error.expected === undefined ? [] : [`expected ${error.expected}`]),
+    ...(error.actual === undefined ? [] : [`actual ${error.actual}`]),
+  ];
+  return detail.length === 0 ? error.message : `${error.message} (${detail.join(', ')})`;
+}
+
+/** One line for a failing or missing event: its field errors joined by `; `, or why it is missing. */
+export function describeEventProblem(event: EventResult): string {
+  if (event.status === 'missing') return `${event.type} never arrived`;
+  if (event.errors.length === 0) return `${event.type} failed`;
+  return event.errors.map(describeFieldError).join('; ');
+}

@@ -1,0 +1,64 @@
+import type { RunReport } from '../model.js';
+import {
+  describeEventProblem,
+  describeFieldError,
+  isUnjudgedEvent,
+  runErrorOf,
+  stripAnsi,
+} from './format.js';
+
+/** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
+export function renderGithubAnnotations(report: RunReport): string[] {
+  const lines: string[] = [];
+  const runError = runErrorOf(report);
+  if (runError !== undefined) {
+    const message =
+      runError.hint === undefined ? runError.message : `${runError.message}\n${runError.hint}`;
+    lines.push(annotation('error', `ws-validate: ${runError.code}`, message));
+  }
+  for (const event of report.events) {
+    if (event.status === 'pass' || isUnjudgedEvent(report, event)) continue;
+    const message =
+      event.status === 'fail' && event.errors.length > 0
+        ? event.errors.map(describeFieldError).join('\n')
+        : describeEventProblem(event);
+    lines.push(annotation('error', `ws-validate: ${event.type} ${event.status}`, message));
+  }
+  for (const rule of report.rules) {
+    if (rule.status !== 'fail') continue;
+    lines.push(annotation('error', `ws-validate: rule ${rule.id}`, rule.message));
+  }
+  for (const d of report.diagnoses) {
+    lines.push(annotation('error', `ws-validate: ${d.code}`, d.message));
+  }
+  for (const w of report.warnings) lines.push(annotation('warning', undefined, w));
+  return lines;
+}
+
+/** Escapes an annotation message as GitHub's runner expects: `%`, carriage return and newline. */
+export function escapeGithubData(value: string): string {
+  return stripControlKeepBreaks(value)
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
+}
+
+/** Escapes an annotation property value (e.g. `title`): the message escapes plus `:` and `,`. */
+export function escapeGithubProperty(value: string): string {
+  return escapeGithubData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(
+  level: 'error' | 'warning',
+  title: string | undefined,
+  message: string,
+): string {
+  const properties = title === undefined ? '' : ` title=${escapeGithubProperty(title)}`;
+  return `::${level}${properties}::${escapeGithubData(message)}`;
+}
+
+// Carriage returns have their own escape in the runner's syntax, so only the other control characters go.
+function stripControlKeepBreaks(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return stripAnsi(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+}

@@ -1,0 +1,7 @@
+export * from './aggregate.js';
+export * from './format.js';
+export * from './github.js';
+export * from './human.js';
+export * from './json.js';
+export * from './junit.js';
+export * from './markdown.js';

@@ -1,0 +1,84 @@
+import type { RunReport } from '../model.js';
+
+/** Top-level keys of the JSON report, in the order they are written. */
+export const JSON_REPORT_KEYS = [
+  'schemaVersion',
+  'verdict',
+  'exitCode',
+  'target',
+  'trigger',
+  'startedAt',
+  'durationMs',
+  'events',
+  'rules',
+  'diagnoses',
+  'warnings',
+  'frames',
+  'close',
+  'coverage',
+  'attempts',
+  'error',
+] as const;
+
+// Key order of nested objects, so that two equal reports always serialise to the same bytes.
+const NESTED_KEYS: Record<string, readonly string[]> = {
+  target: ['env', 'url'],
+  trigger: ['type', 'thread_id', 'run_id', 'user_id'],
+  event: ['type', 'status', 'count', 'firstAtMs', 'errors'],
+  fieldError: ['path', 'message', 'expected', 'actual'],
+  rule: ['id', 'status', 'message'],
+  diagnosis: ['code', 'message'],
+  frames: ['received', 'sent', 'byType'],
+  close: ['code', 'reason'],
+  coverage: ['unvalidatedTypes', 'unusedSchemas'],
+  attempt: ['attempt', 'durationMs', 'error'],
+  error: ['code', 'message', 'hint'],
+};
+
+/** Renders a run report as pretty JSON (2-space indent) with a fixed key order and a trailing newline. */
+export function renderJson(report: RunReport): string {
+  return `${JSON.stringify(orderReport(report), null, 2)}\n`;
+}
+
+function orderReport(report: RunReport): Record<string, unknown> {
+  const source = report as unknown as Record<string, unknown>;
+  const nested: Record<string, unknown> = {
+    ...source,
+    target: ordered(report.target, NESTED_KEYS.target),
+    trigger: ordered(report.trigger, NESTED_KEYS.trigger),
+    events: report.events.map((event) => ({
+      ...ordered(event, NESTED_KEYS.event),
+      errors: event.errors.map((e) => ordered(e, NESTED_KEYS.fieldError)),
+    })),
+    rules: report.rules.map((r) => ordered(r, NESTED_KEYS.rule)),
+    diagnoses: report.diagnoses.map((d) => ordered(d, NESTED_KEYS.diagnosis)),
+    frames: {
+      ...ordered(report.frames, NESTED_KEYS.frames),
+      byType: ordered(report.frames.byType, []),
+    },
+    close: report.close === null ? null : ordered(report.close, NESTED_KEYS.close),
+    coverage: ordered(report.coverage, NESTED_KEYS.coverage),
+    attempts: report.attempts.map((a) => {
+      const attempt = ordered(a, NESTED_KEYS.attempt);
+      return a.error === undefined
+        ? attempt
+        : { ...attempt, error: ordered(a.error, NESTED_KEYS.error) };
+    }),
+    error: report.error === undefined ? undefined : ordered(report.error, NESTED_KEYS.error),
+  };
+  return ordered(nested, JSON_REPORT_KEYS);
+}
+
+// Known keys first in their fixed order, then any others sorted, so nothing in the report is dropped.
+function ordered(value: object, keys: readonly string[] | undefined): Record<string, unknown> {
+  const source = value as Record<string, unknown>;
+  const known = keys ?? [];
+  const rest = Object.keys(source)
+    .filter((key) => !known.includes(key))
+    .sort();
+  const result: Record<string, unknown> = {};
+  for (const key of [...known, ...rest]) {
+    if (key in source) result[key] = source[key];
+  }
+  return result;
+}

@@ -1,0 +1,146 @@
+import type { EventResult, FieldError, RunReport } from '../model.js';
+import { isUnjudgedEvent, runErrorOf, stripControl } from './format.js';
+
+/** Options of the JUnit renderer. */
+export interface JunitOptions {
+  /** Name of the test suite; defaults to `ws-validate <env>`. */
+  suiteName?: string;
+}
+
+/** Renders a run report as JUnit XML: one testcase per required event and per rule, plus one for a run error. */
+export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
+  const suiteName = options.suiteName ?? `ws-validate ${report.target.env}`;
+  const cases: string[] = [];
+  let failures = 0;
+  let skipped = 0;
+  let errors = 0;
+
+  for (const event of report.events) {
+    const open = `    <testcase classname="ws-validate.events" name="${attr(event.type)}"`;
+    if (event.status === 'pass') {
+      cases.push(`${open}/>`);
+    } else if (isUnjudgedEvent(report, event)) {
+      // A run that could not be judged says nothing about its events: one error, not five failures.
+      skipped += 1;
+      cases.push(
+        `${open}>`,
+        `      <skipped message="not judged: the run ended in an error"/>`,
+        '    </testcase>',
+      );
+    } else {
+      failures += 1;
+      cases.push(`${open}>`, ...eventFailure(event), '    </testcase>');
+    }
+  }
+
+  for (const rule of report.rules) {
+    const open = `    <testcase classname="ws-validate.rules" name="${attr(rule.id)}"`;
+    if (rule.status === 'pass') {
+      cases.push(`${open}/>`);
+    } else if (rule.status === 'skip') {
+      skipped += 1;
+      cases.push(`${open}>`, `      <skipped message="${attr(rule.message)}"/>`, '    </testcase>');
+    } else {
+      failures += 1;
+      cases.push(
+        `${open}>`,
+        `      <failure message="${attr(rule.message)}" type="rule">${text(rule.message)}</failure>`,
+        '    </testcase>',
+      );
+    }
+  }
+
+  const runError = runErrorOf(report);
+  if (runError !== undefined) {
+    errors += 1;
+    const body = [
+      runError.message,
+      ...(runError.hint === undefined ? [] : [`hint: ${runError.hint}`]),
+    ];
+    cases.push(
+      `    <testcase classname="ws-validate.run" name="run">`,
+      `      <error message="${attr(runError.message)}" type="${attr(runError.code)}">${text(body.join('\n'))}</error>`,
+      '    </testcase>',
+    );
+  }
+
+  const tests = report.events.length + report.rules.length + errors;
+  const time = seconds(report.durationMs);
+  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}"`;
+  const out = [
+    ...report.diagnoses.map((d) => `${d.code}: ${d.message}`),
+    ...report.warnings.map((w) => `warning: ${w}`),
+  ];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="ws-validate" ${counts}>`,
+    `  <testsuite name="${attr(suiteName)}" ${counts} timestamp="${attr(report.startedAt)}">`,
+    '    <properties>',
+    property('env', report.target.env),
+    property('url', report.target.url),
+    property('trigger', report.trigger.type),
+    property('thread_id', report.trigger.thread_id),
+    property('run_id', report.trigger.run_id),
+    property('exit_code', String(report.exitCode)),
+    '    </properties>',
+    ...cases,
+    ...(out.length === 0 ? [] : [`    <system-out>${text(out.join('\n'))}</system-out>`]),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function eventFailure(event: EventResult): string[] {
+  if (event.status === 'missing') {
+    const message = `${event.type} never arrived`;
+    return [`      <failure message="${attr(message)}" type="missing">${text(message)}</failure>`];
+  }
+  const first = event.errors[0];
+  const message =
+    first === undefined
+      ? `${event.type} failed`
+      : event.errors.length === 1
+        ? first.message
+        : `${first.message} (and ${event.errors.length - 1} more)`;
+  const body = event.errors.map(failureBody).join('\n\n');
+  return [`      <failure message="${attr(message)}" type="schema">${text(body)}</failure>`];
+}
+
+// The failing path, then expected vs actual on their own lines, as CI viewers show the body verbatim.
+function failureBody(error: FieldError): string {
+  const lines = [`${error.path === '' ? '(frame)' : error.path}: ${error.message}`];
+  if (error.expected !== undefined) lines.push(`  expected: ${error.expected}`);
+  if (error.actual !== undefined) lines.push(`  actual:   ${error.actual}`);
+  return lines.join('\n');
+}
+
+function property(name: string, value: string): string {
+  return `      <property name="${attr(name)}" value="${attr(value)}"/>`;
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+// XML 1.0 forbids most control characters, U+FFFE/U+FFFF and lone surrogates even as references.
+function clean(value: string): string {
+  return stripControl(value).replace(
+    /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '',
+  );
+}
+
+function text(value: string): string {
+  return clean(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+// Attribute values lose raw newlines and tabs to whitespace normalisation unless they are character references.
+function attr(value: string): string {
+  return text(value).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}

@@ -1,0 +1,102 @@
+import type { RunReport } from '../model.js';
+import {
+  countReport,
+  describeEventProblem,
+  formatDuration,
+  formatOffset,
+  runErrorOf,
+  stripControl,
+} from './format.js';
+
+const VERDICT_HEADING = {
+  pass: '✅ ws-validate: PASS',
+  fail: '❌ ws-validate: FAIL',
+  error: '⚠️ ws-validate: ERROR',
+} as const;
+
+const STATUS_ICON = { pass: '✅', fail: '❌', missing: '❌', skip: '⏭️' } as const;
+
+/** Renders a run report as GitHub-flavoured Markdown for a PR comment or GITHUB_STEP_SUMMARY. */
+export function renderMarkdown(report: RunReport): string {
+  const counts = countReport(report);
+  const { trigger } = report;
+  const lines = [
+    `## ${VERDICT_HEADING[report.verdict]} (${inline(report.target.env)})`,
+    '',
+    [
+      `${counts.eventsPassed}/${counts.eventsTotal} events`,
+      `${counts.rulesPassed}/${counts.rulesJudged} rules`,
+      ...(counts.rulesSkipped > 0 ? [`${counts.rulesSkipped} skipped`] : []),
+      formatDuration(report.durationMs),
+      `exit ${report.exitCode}`,
+    ].join(' · '),
+    '',
+    `target ${inline(report.target.url)} · trigger ${inline(trigger.type)} · thread_id ${inline(trigger.thread_id)} · run_id ${inline(trigger.run_id)}`,
+  ];
+
+  const runError = runErrorOf(report);
+  if (runError !== undefined) {
+    lines.push('', `> **Error ${inline(runError.code)}:** ${inline(runError.message)}`);
+    if (runError.hint !== undefined) lines.push('>', `> ${inline(runError.hint)}`);
+  }
+
+  if (report.events.length > 0) {
+    lines.push('', '| event | status | count | first seen | problem |', '|---|---|---|---|---|');
+    for (const event of report.events) {
+      const problem = event.status === 'pass' ? '' : describeEventProblem(event);
+      lines.push(
+        row([
+          code(event.type),
+          `${STATUS_ICON[event.status]} ${event.status}`,
+          String(event.count),
+          formatOffset(event.firstAtMs),
+          inline(problem),
+        ]),
+      );
+    }
+  }
+
+  if (report.rules.length > 0) {
+    lines.push('', '| rule | status | message |', '|---|---|---|');
+    for (const rule of report.rules) {
+      lines.push(
+        row([code(rule.id), `${STATUS_ICON[rule.status]} ${rule.status}`, inline(rule.message)]),
+      );
+    }
+  }
+
+  if (report.diagnoses.length > 0) {
+    lines.push('', '### Diagnoses', '');
+    for (const d of report.diagnoses) lines.push(`- **${code(d.code)}**: ${inline(d.message)}`);
+  }
+
+  if (report.warnings.length > 0) {
+    lines.push('', '### Warnings', '');
+    for (const w of report.warnings) lines.push(`- ${inline(w)}`);
+  }
+
+  return `${lines.join('\n')}\n`;
+}
+
+function row(cells: string[]): string {
+  return `|${cells.map((cell) => (cell === '' ? ' ' : ` ${cell} `)).join('|')}|`;
+}
+
+// Event names, rule ids and diagnosis codes are fixed identifiers, safe inside a code span.
+function code(identifier: string): string {
+  return `\`${identifier}\``;
+}
+
+// Text from servers must not turn into markup, links or extra table cells in a PR comment.
+function inline(value: string): string {
+  return (
+    stripControl(value)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*[\]|]/g, (ch) => `\\${ch}`)
+      // An underscore inside a word never starts emphasis in GFM, so identifiers stay readable.
+      .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+      .replace(/\n/g, '<br>')
+  );
+}

@@ -1,0 +1,332 @@
+import { readFile } from 'node:fs/promises';
+import { readTokenExpiry } from './auth/expiry.js';
+import { fetchE2eToken } from './auth/e2e.js';
+import { readTokenFromCommand } from './auth/command.js';
+import { readTokenFile } from './auth/file.js';
+import { mintToken } from './auth/mint.js';
+import { applyToken } from './auth/placement.js';
+import { ExitCode, UsageError, verdictFor, WsValidateError } from './errors.js';
+import { createJudge } from './judge.js';
+import type { Attempt, FrameChecker, FrameRecord, RunReport, SessionOutcome } from './model.js';
+import { redactUrl } from './redact.js';
+import { defaultSchemasDir, loadSchemas } from './schemas.js';
+import { runSession, type ConnectFn } from './session.js';
+import type { RunSettings, TokenSource } from './settings.js';
+import { createTranscriptWriter } from './transcript/writer.js';
+import {
+  buildNamedTrigger,
+  buildTemplateTrigger,
+  isNamedTrigger,
+  type BuiltTrigger,
+  type TriggerValues,
+} from './trigger.js';
+
+/** What a run needs from its surroundings; injected so tests drive it in-process. */
+export interface RunDeps {
+  /** Monotonic clock in milliseconds. */
+  clock: () => number;
+  /** Wall clock, for `startedAt` and token expiry. */
+  now: () => Date;
+  /** Fresh id generator (uuid v4 by default). */
+  newId: () => string;
+  env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  connect?: ConnectFn;
+  /** Prints a warning line (to stderr). */
+  warn(line: string): void;
+  /** Registers a secret so that every output redacts it from now on. */
+  addSecret(secret: string): void;
+  /** Redacts known secrets from a text (for files written during the run). */
+  redact(text: string): string;
+  /** Called for every frame of every run, after it was judged (verbose output). */
+  onFrame?(frame: FrameRecord, runIndex: number): void;
+}
+
+/** Latencies of one run in milliseconds; null when the moment never came. */
+export interface RunLatencies {
+  connectMs: number | null;
+  firstEventMs: number | null;
+  completedMs: number | null;
+}
+
+/** The result of one run: its report and its latencies. */
+export interface RunResult {
+  report: RunReport;
+  latencies: RunLatencies;
+}
+
+/** A resolved target that runs can be made against; `close()` stops anything it started. */
+export interface Target {
+  env: string;
+  url: string;
+  checker: FrameChecker;
+  tokenFor(userIndex: number): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+const EMBEDDED_STEP_DELAY_MS = 100;
+
+/** Loads the schemas, starts the embedded server when asked, and prepares token minting. */
+export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
+  const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
+  let url = settings.url;
+  let source = settings.token;
+  let close = (): Promise<void> => Promise.resolve();
+  if (settings.embedded) {
+    const { startReferenceServer, generateSecret } = await import('./server/index.js');
+    const secret = generateSecret();
+    deps.addSecret(secret);
+    const server = await startReferenceServer({
+      jwtSecret: secret,
+      stepDelayMs: EMBEDDED_STEP_DELAY_MS,
+      ...(settings.scenario ? { scenario: settings.scenario as never } : {}),
+    });
+    url = server.url;
+    source = { kind: 'mint', secret };
+    close = () => server.close();
+  }
+  if (url === null) throw new Error('no URL for a non-embedded target');
+  const tokens = new Map<number, Promise<string | null>>();
+  const tokenFor = (userIndex: number): Promise<string | null> => {
+    const key = isPerUser(source) ? userIndex : 0;
+    let token = tokens.get(key);
+    if (!token) {
+      token = resolveToken(source, userName(settings, key), settings, deps);
+      tokens.set(key, token);
+    }
+    return token;
+  };
+  return { env: settings.env, url, checker, tokenFor, close };
+}
+
+function isPerUser(source: TokenSource): boolean {
+  return source.kind === 'mint' || source.kind === 'e2e';
+}
+
+function userName(settings: RunSettings, userIndex: number): string {
+  return settings.users > 1 ? `${settings.user}-${userIndex + 1}` : settings.user;
+}
+
+async function resolveToken(
+  source: TokenSource,
+  user: string,
+  settings: RunSettings,
+  deps: RunDeps,
+): Promise<string | null> {
+  const token = await readToken(source, user, settings, deps);
+  if (token === null) return null;
+  deps.addSecret(token);
+  const exp = readTokenExpiry(token);
+  if (exp !== null && exp * 1000 <= deps.now().getTime()) {
+    deps.warn(`the token expired at ${new Date(exp * 1000).toISOString()}; expect an auth failure`);
+  }
+  return token;
+}
+
+async function readToken(
+  source: TokenSource,
+  user: string,
+  settings: RunSettings,
+  deps: RunDeps,
+): Promise<string | null> {
+  switch (source.kind) {
+    case 'none':
+      return null;
+    case 'literal':
+      return source.token;
+    case 'file':
+      return readTokenFile(source.path);
+    case 'command':
+      return readTokenFromCommand(source.command, {
+        timeoutMs: settings.budgets.connectMs,
+        env: deps.env,
+      });
+    case 'mint':
+      deps.addSecret(source.secret);
+      return mintToken({ secret: source.secret, sub: user, email: `${user}@ws-validate.test` });
+    case 'e2e':
+      deps.addSecret(source.key);
+      return fetchE2eToken({
+        authUrl: source.authUrl,
+        key: source.key,
+        email: `${user}@ws-validate.test`,
+        name: user,
+        timeoutMs: settings.budgets.connectMs,
+      });
+  }
+}
+
+/** Builds the trigger for one run with fresh ids. */
+export async function buildTrigger(
+  settings: RunSettings,
+  userId: string,
+  newId: () => string,
+): Promise<BuiltTrigger> {
+  const values: TriggerValues = {
+    thread_id: newId(),
+    run_id: newId(),
+    user_id: userId,
+    message: settings.message,
+    agent: settings.agent,
+  };
+  if (isNamedTrigger(settings.trigger)) return buildNamedTrigger(settings.trigger, values);
+  let template: string;
+  try {
+    template = await readFile(settings.trigger, 'utf8');
+  } catch (error) {
+    throw new UsageError('TRIGGER_UNREADABLE', `--trigger: cannot read "${settings.trigger}"`, {
+      hint: 'give agent_execution, start_agent, user_message or the path of a JSON template',
+      cause: error,
+    });
+  }
+  return buildTemplateTrigger(template, settings.trigger, values);
+}
+
+const RETRY_BASE_MS = 250;
+const RETRY_MAX_MS = 5_000;
+
+/** Runs one validation against a target, retrying connection failures up to `settings.retries`. */
+export async function runOnce(
+  target: Target,
+  settings: RunSettings,
+  deps: RunDeps,
+  runIndex = 0,
+): Promise<RunResult> {
+  const attempts: Attempt[] = [];
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await attemptRun(target, settings, deps, runIndex);
+    const { report } = result;
+    attempts.push({
+      attempt,
+      durationMs: report.durationMs,
+      ...(report.error ? { error: report.error } : {}),
+    });
+    report.attempts = attempts;
+    const retryable = report.exitCode === ExitCode.Connection && attempt <= settings.retries;
+    if (!retryable || deps.signal?.aborted) return result;
+    const backoff = Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
+    deps.warn(
+      `attempt ${attempt} failed (${report.error?.code ?? 'connection'}); retrying in ${backoff}ms`,
+    );
+    await sleep(backoff, deps.signal);
+  }
+}
+
+async function attemptRun(
+  target: Target,
+  settings: RunSettings,
+  deps: RunDeps,
+  runIndex: number,
+): Promise<RunResult> {
+  const userIndex = runIndex % settings.users;
+  const startedAt = deps.now().toISOString();
+  const started = deps.clock();
+  const displayUrl = redactUrl(target.url);
+  const trigger = await buildTrigger(settings, userName(settings, userIndex), deps.newId);
+  const judge = createJudge({
+    trigger: trigger.info,
+    triggerFrame: trigger.frame,
+    checker: target.checker,
+    budgets: { firstEventMs: settings.budgets.firstEventMs, totalMs: settings.budgets.totalMs },
+  });
+
+  let outcome: SessionOutcome & { connectMs: number | null };
+  const recorder = settings.record
+    ? await createTranscriptWriter(settings.record, { redact: deps.redact })
+    : null;
+  try {
+    const token = await target.tokenFor(userIndex);
+    const placed = token
+      ? applyToken(target.url, token, settings.placement)
+      : { url: target.url, headers: {}, protocols: [] };
+    await recorder?.writeHeader({
+      target: { env: target.env, url: displayUrl },
+      trigger: trigger.info,
+      triggerFrame: trigger.frame,
+      budgets: { firstEventMs: settings.budgets.firstEventMs, totalMs: settings.budgets.totalMs },
+      startedAt,
+    });
+    outcome = await runSession({
+      url: placed.url,
+      headers: placed.headers,
+      protocols: placed.protocols,
+      trigger: trigger.frame,
+      budgets: settings.budgets,
+      maxFrameBytes: settings.maxFrameBytes,
+      ...(settings.tls.ca ? { ca: await readCa(settings.tls.ca) } : {}),
+      insecure: settings.tls.insecure,
+      observe: (frame) => judge.observe(frame),
+      onFrame: (frame) => {
+        recorder?.writeFrame(frame);
+        deps.onFrame?.(frame, runIndex);
+      },
+      clock: deps.clock,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.connect ? { connect: deps.connect } : {}),
+    });
+  } catch (error) {
+    // A token source that fails to reach its service is a connection or auth failure of this run.
+    if (!(error instanceof WsValidateError) || error.exitCode === ExitCode.Usage) throw error;
+    outcome = {
+      reason: 'closed',
+      close: null,
+      durationMs: null,
+      connectMs: null,
+      failure: {
+        code: error.code,
+        message: error.message,
+        exitCode: error.exitCode,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    };
+  }
+  await recorder?.writeEnd(outcome);
+  await recorder?.close();
+
+  const judgement = judge.finish(outcome);
+  if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
+    judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
+  }
+  const report: RunReport = {
+    schemaVersion: 1,
+    verdict: verdictFor(judgement.exitCode),
+    ...judgement,
+    target: { env: target.env, url: displayUrl },
+    trigger: trigger.info,
+    startedAt,
+    durationMs: Math.round(deps.clock() - started),
+    close: outcome.close,
+    attempts: [],
+  };
+  const at = (type: string): number | null =>
+    report.events.find((e) => e.type === type)?.firstAtMs ?? null;
+  const firstTimes = report.events.map((e) => e.firstAtMs).filter((t): t is number => t !== null);
+  return {
+    report,
+    latencies: {
+      connectMs: outcome.connectMs,
+      firstEventMs: firstTimes.length > 0 ? Math.min(...firstTimes) : null,
+      completedMs: at('agent_completed'),
+    },
+  };
+}
+
+async function readCa(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError('CA_UNREADABLE', `--ca: cannot read "${path}"`, { cause: error });
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

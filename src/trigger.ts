@@ -1,0 +1,87 @@
+import { UsageError } from './errors.js';
+import type { TriggerInfo } from './model.js';
+
+/** The trigger messages ws-validate knows by name (PROTOCOL.md section 4). */
+export const NAMED_TRIGGERS = ['agent_execution', 'start_agent', 'user_message'] as const;
+export type NamedTrigger = (typeof NAMED_TRIGGERS)[number];
+
+/** The values a trigger is built from; ids are fresh for every run. */
+export interface TriggerValues {
+  thread_id: string;
+  run_id: string;
+  user_id: string;
+  message: string;
+  agent: string;
+}
+
+/** A trigger message ready to send, with the ids that scope its run. */
+export interface BuiltTrigger {
+  frame: Record<string, unknown>;
+  info: TriggerInfo;
+}
+
+/** True when `name` is a named trigger rather than a template file path. */
+export function isNamedTrigger(name: string): name is NamedTrigger {
+  return (NAMED_TRIGGERS as readonly string[]).includes(name);
+}
+
+/** Builds one of the named trigger messages. */
+export function buildNamedTrigger(name: NamedTrigger, values: TriggerValues): BuiltTrigger {
+  const { thread_id, run_id, user_id, message, agent } = values;
+  const frame: Record<string, unknown> =
+    name === 'agent_execution'
+      ? {
+          type: 'agent_execution',
+          agent_type: agent,
+          message,
+          thread_id,
+          run_id,
+          user_context: { user_id },
+        }
+      : name === 'start_agent'
+        ? {
+            type: 'start_agent',
+            payload: { user_request: message, thread_id, run_id, agent_type: agent },
+          }
+        : { type: 'user_message', payload: { text: message, thread_id, run_id } };
+  return { frame, info: { type: name, thread_id, run_id, user_id } };
+}
+
+const PLACEHOLDER = /\{\{\s*(thread_id|run_id|user_id|message|agent)\s*\}\}/g;
+
+/** Fills a JSON trigger template's `{{placeholders}}` and checks the result has a `type`. */
+export function buildTemplateTrigger(
+  template: string,
+  source: string,
+  values: TriggerValues,
+): BuiltTrigger {
+  // Placeholders sit inside JSON strings, so substitute JSON-escaped text without its quotes.
+  const filled = template.replace(PLACEHOLDER, (_, key: keyof TriggerValues) =>
+    JSON.stringify(values[key]).slice(1, -1),
+  );
+  let frame: unknown;
+  try {
+    frame = JSON.parse(filled);
+  } catch (error) {
+    throw new UsageError('TRIGGER_INVALID', `${source}: the trigger template is not JSON`, {
+      hint: `${(error as Error).message}; placeholders {{thread_id}} {{run_id}} {{user_id}} {{message}} go inside strings`,
+      cause: error,
+    });
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    throw new UsageError(
+      'TRIGGER_INVALID',
+      `${source}: the trigger template must be a JSON object`,
+    );
+  }
+  const type = (frame as Record<string, unknown>).type;
+  if (typeof type !== 'string' || type === '') {
+    throw new UsageError('TRIGGER_INVALID', `${source}: the trigger template has no "type"`, {
+      hint: 'add e.g. "type": "agent_execution"',
+    });
+  }
+  return {
+    frame: frame as Record<string, unknown>,
+    info: { type, thread_id: values.thread_id, run_id: values.run_id, user_id: values.user_id },
+  };
+}

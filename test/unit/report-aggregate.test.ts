@@ -1,0 +1,259 @@
+import { readFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { REQUIRED_EVENTS } from '../../src/model.js';
+import type { EventStatus, RequiredEvent, RunReport } from '../../src/model.js';
+import {
+  aggregateRuns,
+  percentiles,
+  renderAggregateHuman,
+  renderAggregateJson,
+  renderAggregateVerdictLine,
+  summariseRun,
+} from '../../src/report/aggregate.js';
+import type { RunLatencies, RunSummary } from '../../src/report/aggregate.js';
+
+const plain = new Chalk({ level: 0 });
+const target = { env: 'staging', url: 'wss://api.staging.netrasystems.ai/ws' };
+const noLatency: RunLatencies = { connectMs: null, firstEventMs: null, completedMs: null };
+
+function loadReport(name: string): RunReport {
+  const url = new URL(`../fixtures/reports/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as RunReport;
+}
+
+function allEvents(status: EventStatus): Record<RequiredEvent, EventStatus> {
+  return Object.fromEntries(REQUIRED_EVENTS.map((e) => [e, status])) as Record<
+    RequiredEvent,
+    EventStatus
+  >;
+}
+
+function summary(index: number, exitCode: number, failures: string[] = []): RunSummary {
+  const verdict = exitCode === 0 ? 'pass' : exitCode === 1 || exitCode === 5 ? 'fail' : 'error';
+  return {
+    index,
+    verdict,
+    exitCode,
+    trigger: { type: 'agent_execution', thread_id: `t-${index}`, run_id: `r-${index}` },
+    durationMs: 1000,
+    latencies: noLatency,
+    events: allEvents(exitCode === 0 ? 'pass' : 'missing'),
+    failures,
+  };
+}
+
+function runsWithExitCodes(codes: number[]): RunSummary[] {
+  return codes.map((code, i) => summary(i + 1, code));
+}
+
+describe('percentiles', () => {
+  const oneToTwenty = Array.from({ length: 20 }, (_, i) => i + 1);
+  const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
+  it.each([
+    [[], { p50: null, p95: null, max: null }],
+    [[null, null], { p50: null, p95: null, max: null }],
+    [[7], { p50: 7, p95: 7, max: 7 }],
+    [[3, 1, 2], { p50: 2, p95: 3, max: 3 }],
+    [[10, 20, 30, 40], { p50: 20, p95: 40, max: 40 }],
+    [[40, null, 10, 30, null, 20], { p50: 20, p95: 40, max: 40 }],
+    [oneToTwenty, { p50: 10, p95: 19, max: 20 }],
+    [oneToHundred, { p50: 50, p95: 95, max: 100 }],
+  ])('takes nearest-rank percentiles of %j', (values, expected) => {
+    expect(percentiles(values)).toEqual(expected);
+  });
+});
+
+describe('aggregateRuns exit code', () => {
+  it.each([
+    ['all pass, gate 1', [0, 0, 0, 0], 1, 0],
+    ['19 of 20 at gate 0.95', [...Array<number>(19).fill(0), 1], 0.95, 0],
+    ['18 of 20 at gate 0.95', [...Array<number>(18).fill(0), 1, 1], 0.95, 1],
+    ['one failure at gate 1', [0, 0, 1], 1, 1],
+    ['all fail at gate 0', [1, 1], 0, 0],
+    ['every run auth-rejected', [4, 4, 4], 0.5, 4],
+    ['every run refused', [3, 3], 0.5, 3],
+    ['every run auth-rejected, gate 0', [4, 4], 0, 4],
+    ['mixed connection and auth errors', [3, 4], 0.5, 1],
+    ['auth errors beside a pass', [4, 0, 4], 0.3, 0],
+    ['every run timed out', [5, 5], 0.5, 1],
+    ['every run interrupted', [130, 130], 0.5, 1],
+    ['no runs at all', [], 0, 1],
+  ])('%s -> exit %d', (_name, codes, minPassRate, exitCode) => {
+    const agg = aggregateRuns(runsWithExitCodes(codes), { minPassRate, durationMs: 1000, target });
+    expect(agg.exitCode).toBe(exitCode);
+    expect(agg.verdict).toBe(exitCode === 0 ? 'pass' : exitCode === 1 ? 'fail' : 'error');
+  });
+
+  it('computes the pass rate as passed over total', () => {
+    const agg = aggregateRuns(runsWithExitCodes([0, 0, 0, 1]), {
+      minPassRate: 0.5,
+      durationMs: 2000,
+      target,
+    });
+    expect(agg.aggregate).toMatchObject({ total: 4, passed: 3, failed: 1, passRate: 0.75 });
+    expect(agg.aggregate.sessionsPerSecond).toBe(2);
+  });
+});
+
+describe('summariseRun', () => {
+  it('lists the problems of a failing run without run ids', () => {
+    const s = summariseRun(loadReport('fail'), 3, {
+      connectMs: 85,
+      firstEventMs: 412,
+      completedMs: null,
+    });
+    expect(s.index).toBe(3);
+    expect(s.verdict).toBe('fail');
+    expect(s.trigger.run_id).toBe('run-0002');
+    expect(s.events).toEqual({
+      agent_started: 'pass',
+      agent_thinking: 'pass',
+      tool_executing: 'fail',
+      tool_completed: 'pass',
+      agent_completed: 'missing',
+    });
+    expect(s.failures).toEqual([
+      'tool_executing: `data.tool_args` missing; frame has `data.parameters` (expected object, actual missing)',
+      'tool_executing: `correlation_id` missing',
+      'agent_completed missing',
+      'rule presence: agent_completed never arrived',
+      'shape_drift: tool_executing carries tool_name at the top and details under data.parameters (agent bridge shape)',
+      'duplicate_event: agent_started arrived 2 times for one run',
+    ]);
+    for (const failure of s.failures) expect(failure).not.toContain('run-0002');
+  });
+
+  it('reduces a run error to the error and its diagnoses, not five missing events', () => {
+    const s = summariseRun(loadReport('auth-error'), 1, noLatency);
+    expect(s.exitCode).toBe(4);
+    expect(s.failures).toEqual([
+      'AUTH_FAILED: auth rejected',
+      'auth_failed: the upgrade succeeded (101) but the server sent error_message AUTH_FAILED and closed with 1008',
+    ]);
+  });
+
+  it('has no failures for a passing run', () => {
+    const s = summariseRun(loadReport('pass'), 1, noLatency);
+    expect(s.failures).toEqual([]);
+    expect(s.events).toEqual(allEvents('pass'));
+  });
+});
+
+describe('aggregateRuns', () => {
+  it('counts a failure once per run and ranks by count, then by text', () => {
+    const agg = aggregateRuns(
+      [
+        summary(1, 1, ['b', 'b', 'a']),
+        summary(2, 1, ['b', 'c']),
+        summary(3, 1, ['d', 'e', 'f', 'g']),
+      ],
+      { minPassRate: 1, durationMs: 3000, target },
+    );
+    expect(agg.aggregate.topFailures).toEqual([
+      { message: 'b', count: 2 },
+      { message: 'a', count: 1 },
+      { message: 'c', count: 1 },
+      { message: 'd', count: 1 },
+      { message: 'e', count: 1 },
+    ]);
+  });
+});
+
+describe('aggregate of five runs', () => {
+  const pass = loadReport('pass');
+  const fail = loadReport('fail');
+  const summaries = [
+    summariseRun(pass, 1, { connectMs: 80, firstEventMs: 412, completedMs: 1203 }),
+    summariseRun(pass, 2, { connectMs: 90, firstEventMs: 500, completedMs: 1500 }),
+    summariseRun(fail, 3, { connectMs: 85, firstEventMs: 412, completedMs: null }),
+    summariseRun(fail, 4, { connectMs: 100, firstEventMs: 450, completedMs: null }),
+    summariseRun(loadReport('auth-error'), 5, noLatency),
+  ];
+  const agg = aggregateRuns(summaries, { minPassRate: 0.5, durationMs: 10_000, target });
+
+  it('counts passes per event and takes latency percentiles over the runs that measured them', () => {
+    expect(agg.aggregate.perEvent).toEqual({
+      agent_started: 4,
+      agent_thinking: 4,
+      tool_executing: 2,
+      tool_completed: 4,
+      agent_completed: 2,
+    });
+    expect(agg.aggregate.latency).toEqual({
+      connect: { p50: 85, p95: 100, max: 100 },
+      firstEvent: { p50: 412, p95: 500, max: 500 },
+      completed: { p50: 1203, p95: 1500, max: 1500 },
+    });
+    expect(agg.aggregate.passRate).toBe(0.4);
+    expect(agg.exitCode).toBe(1);
+  });
+
+  it('renders the terminal summary', () => {
+    expect(renderAggregateHuman(agg, { chalk: plain })).toBe(
+      [
+        'ws-validate · env staging · wss://api.staging.netrasystems.ai/ws · 5 runs',
+        'passed 2/5 (40.0%) · required 50.0%',
+        '',
+        'events',
+        '  agent_started    4/5',
+        '  agent_thinking   4/5',
+        '  tool_executing   2/5',
+        '  tool_completed   4/5',
+        '  agent_completed  2/5',
+        '',
+        'top failures',
+        '  2×  agent_completed missing',
+        '  2×  duplicate_event: agent_started arrived 2 times for one run',
+        '  2×  rule presence: agent_completed never arrived',
+        '  2×  shape_drift: tool_executing carries tool_name at the top and details under data.parameters (agent bridge shape)',
+        '  2×  tool_executing: `correlation_id` missing',
+        '',
+        'latency        p50     p95     max',
+        '  connect      85ms    100ms   100ms',
+        '  first event  412ms   500ms   500ms',
+        '  completed    1.2s    1.5s    1.5s',
+        '',
+        'throughput 0.50 sessions/s · 10.0s',
+        '',
+        'FAIL  2/5 runs passed (40.0% < 50.0%) · 10.0s · exit 1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has ANSI only when the chalk instance has colours', () => {
+    expect(renderAggregateHuman(agg, { chalk: plain })).not.toContain('\u001b[');
+    expect(renderAggregateHuman(agg, { chalk: new Chalk({ level: 1 }) })).toContain('\u001b[');
+  });
+
+  it('renders pass and error verdict lines', () => {
+    const passing = aggregateRuns(summaries, { minPassRate: 0.4, durationMs: 10_000, target });
+    expect(renderAggregateVerdictLine(passing, plain)).toBe(
+      'PASS  2/5 runs passed (40.0% ≥ 40.0%) · 10.0s',
+    );
+    const errored = aggregateRuns(runsWithExitCodes([4, 4]), {
+      minPassRate: 1,
+      durationMs: 500,
+      target,
+    });
+    expect(renderAggregateVerdictLine(errored, plain)).toBe(
+      'ERROR  2/2 runs could not be judged · exit 4',
+    );
+  });
+
+  it('renders JSON with the fixed top-level order and a trailing newline', () => {
+    const out = renderAggregateJson(agg);
+    expect(out.endsWith('}\n')).toBe(true);
+    const parsed = JSON.parse(out) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual([
+      'schemaVersion',
+      'verdict',
+      'exitCode',
+      'target',
+      'runs',
+      'aggregate',
+    ]);
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(agg)));
+  });
+});
