@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { buildRunFlow, isTriggerType, parseTrigger, type FlowStep } from './agent-flow.js';
+import {
+  buildAck,
+  buildConnectionEstablished,
+  buildErrorMessage,
+  buildHeartbeat,
+  buildPong,
+} from './messages.js';
+import type { ScenarioName } from './scenarios.js';
+
+/** What one authenticated connection needs from its server. */
+export interface AgentConnectionOptions {
+  ws: WebSocket;
+  connectionId: string;
+  userId: string;
+  scenario: ScenarioName;
+  stepDelayMs: number;
+  heartbeatMs: number;
+  /** The connection that receives this one's leaked events in the `cross_talk` scenario. */
+  findPeer: (self: AgentConnection) => AgentConnection | null;
+}
+
+/** One authenticated client: answers pings, acks unknown types and plays a flow per trigger. */
+export class AgentConnection {
+  readonly connectionId: string;
+  readonly userId: string;
+  readonly scenario: ScenarioName;
+  private readonly ws: WebSocket;
+  private readonly options: AgentConnectionOptions;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private heartbeatHolders = 0;
+  private messagesProcessed = 0;
+  private agentEventsProcessed = 0;
+  private disposed = false;
+
+  constructor(options: AgentConnectionOptions) {
+    this.options = options;
+    this.ws = options.ws;
+    this.connectionId = options.connectionId;
+    this.userId = options.userId;
+    this.scenario = options.scenario;
+  }
+
+  /** True while the socket is open and the connection has not been disposed. */
+  get isOpen(): boolean {
+    return !this.disposed && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends connection_established and starts handling client messages. */
+  start(): void {
+    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('close', () => this.dispose());
+    this.sendJson(buildConnectionEstablished(this.userId, this.connectionId, Date.now()));
+  }
+
+  /** Sends one JSON frame if the socket is still open. */
+  sendJson(frame: unknown): void {
+    if (this.isOpen) this.ws.send(JSON.stringify(frame));
+  }
+
+  /** Cancels every timer of this connection; safe to call more than once. */
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private onMessage(data: WebSocket.RawData, _isBinary: boolean): void {
+    this.messagesProcessed += 1;
+    const text = rawToBuffer(data).toString('utf8');
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.sendJson(buildErrorMessage('JSON_PARSE_ERROR', `Invalid JSON: ${detail}`, Date.now()));
+      return;
+    }
+    if (!isRecord(frame) || typeof frame.type !== 'string' || frame.type.length === 0) {
+      this.sendJson(
+        buildErrorMessage(
+          'INVALID_MESSAGE',
+          'Message must be a JSON object with a string "type"',
+          Date.now(),
+        ),
+      );
+      return;
+    }
+    if (frame.type === 'ping') {
+      this.sendJson(buildPong(this.userId, Date.now()));
+    } else if (isTriggerType(frame.type)) {
+      this.startRun(frame, text);
+    } else {
+      this.sendJson(buildAck(frame.type, this.userId, Date.now()));
+    }
+  }
+
+  private startRun(frame: Record<string, unknown>, text: string): void {
+    const trigger = parseTrigger(frame);
+    const steps = buildRunFlow(
+      this.scenario,
+      {
+        threadId: trigger.threadId ?? randomUUID(),
+        runId: trigger.runId ?? randomUUID(),
+        userId: this.userId,
+        message: trigger.message,
+        triggerText: text,
+        triggerType: trigger.type,
+        newId: randomUUID,
+      },
+      this.options.stepDelayMs,
+    );
+    this.play(steps, 0, false);
+  }
+
+  /** Plays steps from `index`; a step with a delay is scheduled unless its wait is over. */
+  private play(steps: readonly FlowStep[], index: number, waited: boolean): void {
+    for (let i = index; i < steps.length; i += 1) {
+      const step = steps[i];
+      if (step === undefined || !this.isOpen) return;
+      if (step.delayMs > 0 && !(waited && i === index)) {
+        this.schedule(() => this.play(steps, i, true), step.delayMs);
+        return;
+      }
+      if (!this.perform(step)) return;
+    }
+  }
+
+  /** Performs one step; false when the flow must stop (the connection is closing). */
+  private perform(step: FlowStep): boolean {
+    const now = Date.now();
+    switch (step.action) {
+      case 'json':
+        if (step.agentEvent) this.agentEventsProcessed += 1;
+        this.sendJson(step.build(now));
+        return true;
+      case 'text':
+        this.ws.send(step.text);
+        return true;
+      case 'binary':
+        this.ws.send(step.data, { binary: true });
+        return true;
+      case 'oversized':
+        this.ws.send(step.build(), { binary: false });
+        return true;
+      case 'leak': {
+        const peer = this.options.findPeer(this);
+        peer?.sendJson(step.build(now));
+        return true;
+      }
+      case 'close':
+        this.ws.close(step.code, step.reason);
+        this.dispose();
+        return false;
+      case 'drop':
+        this.dropWhenFlushed();
+        return false;
+      case 'heartbeats':
+        this.toggleHeartbeats(step.on);
+        return true;
+    }
+  }
+
+  /** Destroys the socket without a close frame once the frames already sent have left the process. */
+  private dropWhenFlushed(): void {
+    if (this.ws.bufferedAmount > 0 && this.ws.readyState === WebSocket.OPEN) {
+      this.schedule(() => this.dropWhenFlushed(), 5);
+      return;
+    }
+    this.dispose();
+    this.ws.terminate();
+  }
+
+  private toggleHeartbeats(on: boolean): void {
+    this.heartbeatHolders = Math.max(0, this.heartbeatHolders + (on ? 1 : -1));
+    if (this.heartbeatHolders > 0 && this.heartbeat === null && !this.disposed) {
+      this.heartbeat = setInterval(() => {
+        this.sendJson(
+          buildHeartbeat(
+            this.connectionId,
+            {
+              messages_processed: this.messagesProcessed,
+              agent_events_processed: this.agentEventsProcessed,
+            },
+            Date.now(),
+          ),
+        );
+      }, this.options.heartbeatMs);
+    } else if (this.heartbeatHolders === 0 && this.heartbeat !== null) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = null;
+    }
+  }
+
+  private schedule(fn: () => void, delayMs: number): void {
+    if (this.disposed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+}
+
+function rawToBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,26 @@
+import { main, type CliIo } from '../../src/cli.js';
+
+/** What one in-process CLI invocation printed and returned. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `main()` in-process with captured, non-TTY streams. */
+export async function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; signal?: AbortSignal } = {},
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
