@@ -39,7 +39,12 @@ export class WsValidateError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hint: string | undefined;
 
-  constructor(code: string, exitCode: ExitCodeValue, message: string, options: WsValidateErrorOptions = {}) {
+  constructor(
+    code: string,
+    exitCode: ExitCodeValue,
+    message: string,
+    options: WsValidateErrorOptions = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

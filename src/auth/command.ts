@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { UsageError } from '../errors.js';
+
+/** How to run a token command: its deadline, working directory and environment. */
+export interface TokenCommandOptions {
+  /** Deadline for the whole command in milliseconds. */
+  timeoutMs: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+// A token is short; anything this large is a wrong command, not a token.
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+const MAX_STDERR_CHARS = 200;
+
+/** The program name of a shell command, which is safe to show (its arguments may hold secrets). */
+function programOf(command: string): string {
+  return command.trim().split(/\s+/, 1)[0] ?? '';
+}
+
+function lastLine(text: string): string {
+  const line = text.trim().split('\n').pop()?.trim() ?? '';
+  return line.length > MAX_STDERR_CHARS ? `${line.slice(0, MAX_STDERR_CHARS)}...` : line;
+}
+
+/**
+ * Runs a shell command and resolves with its trimmed stdout as the token; a non-zero exit, empty
+ * output or a missed deadline (`timeoutMs`, after which the whole process group is killed) is a
+ * usage error whose message never contains stdout.
+ */
+export function readTokenFromCommand(
+  command: string,
+  options: TokenCommandOptions,
+): Promise<string> {
+  const program = programOf(command);
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(command, {
+      shell: true,
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a timeout can kill the shell and everything it started.
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = '';
+    let failure: UsageError | null = null;
+
+    const killTree = (): void => {
+      try {
+        if (process.platform !== 'win32' && child.pid !== undefined)
+          process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const fail = (error: UsageError): void => {
+      if (failure !== null) return;
+      failure = error;
+      clearTimeout(timer);
+      killTree();
+      // A descendant that escaped the group may hold the pipes open; 'close' must not wait for it.
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
+    const timer = setTimeout(() => {
+      fail(
+        new UsageError(
+          'TOKEN_COMMAND_TIMEOUT',
+          `The token command (${program}) did not finish within ${options.timeoutMs} ms.`,
+          { hint: 'Check that it runs without prompting for input, or raise its timeout.' },
+        ),
+      );
+    }, options.timeoutMs);
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_OUTPUT_BYTES) {
+        fail(
+          new UsageError(
+            'TOKEN_COMMAND_FAILED',
+            `The token command (${program}) printed more than ${MAX_OUTPUT_BYTES} bytes.`,
+            { hint: 'It should print only the token.' },
+          ),
+        );
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      // Keep only the tail, which is where a failing command explains itself.
+      stderr = (stderr + chunk).slice(-4096);
+    });
+    child.on('error', (error) => {
+      fail(
+        new UsageError(
+          'TOKEN_COMMAND_FAILED',
+          `The token command (${program}) could not be started: ${error.message}.`,
+          { cause: error },
+        ),
+      );
+    });
+    // 'close' (not 'exit') so that all output has been read.
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (failure !== null) {
+        reject(failure);
+        return;
+      }
+      const detail = lastLine(stderr);
+      const hint = detail.length > 0 ? `It said on stderr: ${detail}` : undefined;
+      if (code !== 0) {
+        const how =
+          code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
+        reject(
+          new UsageError('TOKEN_COMMAND_FAILED', `The token command (${program}) ${how}.`, {
+            hint,
+          }),
+        );
+        return;
+      }
+      const token = Buffer.concat(stdout).toString('utf8').trim();
+      if (token.length === 0) {
+        reject(
+          new UsageError(
+            'TOKEN_COMMAND_FAILED',
+            `The token command (${program}) printed nothing on stdout.`,
+            { hint: hint ?? 'It should print the token on stdout.' },
+          ),
+        );
+        return;
+      }
+      resolve(token);
+    });
+  });
+}

@@ -1,0 +1,103 @@
+/** The text that replaces every secret. */
+export const REDACTED = '***';
+
+// Shorter strings are too likely to occur by chance in frames ("test", "true").
+const MIN_SECRET_LENGTH = 8;
+
+// Query and fragment parameters whose value is a credential.
+const SECRET_PARAMS = [
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'key',
+  'api_key',
+  'apikey',
+  'secret',
+  'password',
+  'auth',
+  'jwt',
+];
+const PARAM_NAMES = SECRET_PARAMS.join('|');
+const TOKEN_CHARS = '[A-Za-z0-9._~+/=-]+';
+
+// One pass over the text for every credential shape that needs no knowledge of the secret;
+// alternatives are tried left to right, so longer prefixes come first.
+const PATTERNS = new RegExp(
+  [
+    // `token=...` in URLs, form bodies and log lines.
+    `(?<![\\w-])((?:${PARAM_NAMES})=)([^&#\\s"'<>]+)`,
+    // `Authorization: Bearer ...` in any casing, also in JSON.
+    `\\b(bearer\\s+)(${TOKEN_CHARS})`,
+    // Offered subprotocol values carrying a token.
+    `\\b((?:jwt-auth|jwt|bearer)\\.)(${TOKEN_CHARS})`,
+    // The E2E bypass key as a header, JSON member or parameter.
+    `(x-e2e-bypass-key["']?\\s*[:=]\\s*["']?)([^\\s"',;}&]+)`,
+    // A bare JWT: keep header and payload (useful for debugging), drop the signature.
+    `\\b(eyJ[A-Za-z0-9_-]*\\.eyJ[A-Za-z0-9_-]*\\.)([A-Za-z0-9_-]+)`,
+  ].join('|'),
+  'gi',
+);
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function maskPatterns(text: string): string {
+  return text.replace(PATTERNS, (match: string, ...groups: unknown[]) => {
+    // Capture groups come in (prefix, value) pairs; exactly one pair matched.
+    for (let i = 0; i < 10; i += 2) {
+      const prefix = groups[i];
+      if (typeof prefix === 'string') return prefix + REDACTED;
+    }
+    return match;
+  });
+}
+
+/** Every form in which a secret may appear in output: as is, encoded, or its JWT signature. */
+function variantsOf(secret: string): string[] {
+  const variants = [
+    secret,
+    Buffer.from(secret).toString('base64url'),
+    Buffer.from(secret).toString('base64'),
+    encodeURIComponent(secret),
+  ];
+  const parts = secret.split('.');
+  if (parts.length === 3 && parts[2] !== undefined) variants.push(parts[2]);
+  return variants.filter((variant) => variant.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * Creates a function that masks the given secrets (and their base64, base64url, URL-encoded and
+ * JWT-signature forms) plus every token-shaped value (`token=`, `Bearer`, `jwt.` subprotocols,
+ * `X-E2E-Bypass-Key`, JWT signatures) in a text; secrets shorter than 8 characters are ignored.
+ */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const literals = [
+    ...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap(variantsOf)),
+  ].sort((a, b) => b.length - a.length);
+  // Longest first, so a secret is masked whole rather than around a shorter variant inside it.
+  const literalPattern =
+    literals.length === 0 ? null : new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  return (text: string): string => {
+    const masked = literalPattern === null ? text : text.replace(literalPattern, REDACTED);
+    return maskPatterns(masked);
+  };
+}
+
+const URL_PARAM = new RegExp(`([?&#;](?:${PARAM_NAMES})=)([^&#]*)`, 'gi');
+const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]*)(@)/i;
+
+/**
+ * Masks credential query and fragment values (token, access_token, key, secret, password, auth,
+ * ...) and the userinfo password of a URL, leaving everything else byte for byte.
+ */
+export function redactUrl(url: string): string {
+  const withoutPassword = url.replace(USERINFO_PASSWORD, `$1${REDACTED}$3`);
+  const queryStart = withoutPassword.search(/[?#]/);
+  if (queryStart === -1) return withoutPassword;
+  return (
+    withoutPassword.slice(0, queryStart) +
+    withoutPassword.slice(queryStart).replace(URL_PARAM, `$1${REDACTED}`)
+  );
+}
