@@ -69,6 +69,9 @@ const EMBEDDED_STEP_DELAY_MS = 100;
 /** Loads the schemas, starts the embedded server when asked, and prepares token minting. */
 export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
+  if (settings.tls.insecure) {
+    deps.warn('--insecure: the server certificate is not verified; do not use this against production');
+  }
   let url = settings.url;
   let source = settings.token;
   let close = (): Promise<void> => Promise.resolve();

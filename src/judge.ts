@@ -1,0 +1,351 @@
+import { belongsToRun, createRunScope, readEventIds, type EventIds } from './attribution.js';
+import {
+  createDiagnosisFacts,
+  diagnoseRun,
+  isAuthFailure,
+  noteForeignEvent,
+  noteFrame,
+  noteServerError,
+  noteShapeDrift,
+  readErrorText,
+  readWrappedEvent,
+  type DiagnosisContext,
+} from './diagnose.js';
+import { ExitCode } from './errors.js';
+import { readType } from './fields.js';
+import {
+  REQUIRED_EVENTS,
+  isRequiredEvent,
+  type EventResult,
+  type FieldError,
+  type FrameChecker,
+  type FrameRecord,
+  type FrameVerdict,
+  type Judgement,
+  type RequiredEvent,
+  type RunError,
+  type SessionOutcome,
+  type TriggerInfo,
+} from './model.js';
+import { createRuleSet, readToolKeys, skipRules, type TimeBudgets } from './rules.js';
+
+/** Warnings kept in full; the rest are only counted. */
+const MAX_WARNINGS = 20;
+/** Distinct frame types tallied by name; beyond this they share one bucket, so a hostile stream cannot grow the tally. */
+const MAX_DISTINCT_TYPES = 256;
+const OTHER_TYPES = '(other types)';
+const NOT_AGENT: FrameVerdict = { agentEvent: false, terminal: false };
+
+/** What the judge needs besides the frames. */
+export interface JudgeOptions {
+  /** The run's ids as sent; null when checking a plain NDJSON file (the first agent_started defines the run). */
+  trigger: TriggerInfo | null;
+  /** The exact trigger message sent, for echo detection. */
+  triggerFrame?: unknown;
+  /** Schema validation per frame. */
+  checker: FrameChecker;
+  /** Time budgets in milliseconds after the trigger; null when arrival times are unknown. */
+  budgets: TimeBudgets | null;
+  /** Schema errors kept per required event (default 5). */
+  maxErrorsPerEvent?: number;
+}
+
+/** An incremental judge: frames go in one at a time, a Judgement comes out at the end. */
+export interface Judge {
+  /** Takes one frame (received or sent; sent frames are only counted) and says whether it is an agent event or terminal. */
+  observe(frame: FrameRecord): FrameVerdict;
+  /** Judges the run once the session has ended. */
+  finish(outcome: SessionOutcome): Judgement;
+}
+
+/** What the exit code is decided from. */
+export interface ExitFacts {
+  outcome: SessionOutcome;
+  /** Why authentication failed according to the frames (AUTH_FAILED), or null. */
+  authFailure: string | null;
+  /** Agent events of this run. */
+  agentEvents: number;
+  /** agent_completed of this run arrived. */
+  completed: boolean;
+  /** A violation was seen that no later frame or ending can undo. */
+  violation: boolean;
+  /** Every required event passed and no rule failed. */
+  contractHeld: boolean;
+}
+
+/** The exit code, the error behind it, and whether the rules could be judged at all. */
+export interface ExitDecision {
+  exitCode: number;
+  error?: RunError;
+  /** False when the run never got far enough to judge; then every rule is skip. */
+  judged: boolean;
+}
+
+function toRunError(failure: RunError): RunError {
+  return failure.hint === undefined
+    ? { code: failure.code, message: failure.message }
+    : { code: failure.code, message: failure.message, hint: failure.hint };
+}
+
+function describeAuthFailure(facts: ExitFacts): string | null {
+  const { outcome } = facts;
+  if (facts.authFailure !== null) return facts.authFailure;
+  if (outcome.failure?.exitCode === ExitCode.Auth) return outcome.failure.message;
+  if (outcome.close?.code === 1008 && facts.agentEvents === 0) {
+    const reason = outcome.close.reason === '' ? '' : ` (${outcome.close.reason})`;
+    return `The server closed the connection with 1008 (policy violation)${reason} before any agent event: it rejected the credentials.`;
+  }
+  return null;
+}
+
+/** Decides the exit code: auth, interrupt, seen violation, connection failure, early close, silence, timeout, then the contract. */
+export function decideExit(facts: ExitFacts): ExitDecision {
+  const { outcome } = facts;
+  const started = facts.agentEvents > 0;
+  const auth = describeAuthFailure(facts);
+  if (auth !== null) {
+    const hint = outcome.failure?.exitCode === ExitCode.Auth ? outcome.failure.hint : undefined;
+    return {
+      exitCode: ExitCode.Auth,
+      error:
+        hint === undefined
+          ? { code: 'AUTH_FAILED', message: auth }
+          : { code: 'AUTH_FAILED', message: auth, hint },
+      judged: started,
+    };
+  }
+  if (outcome.reason === 'interrupted' || outcome.failure?.exitCode === ExitCode.Interrupted) {
+    return {
+      exitCode: ExitCode.Interrupted,
+      error: toRunError(outcome.failure ?? { code: 'INTERRUPTED', message: 'interrupted' }),
+      judged: started,
+    };
+  }
+  if (facts.violation) return { exitCode: ExitCode.ContractFailed, judged: true };
+  // Once agent_completed is in, the verdict stands; a drop during the grace period changes nothing.
+  if (!facts.completed) {
+    if (outcome.failure !== undefined) {
+      return {
+        exitCode: outcome.failure.exitCode,
+        error: toRunError(outcome.failure),
+        judged: started,
+      };
+    }
+    if (outcome.reason === 'dropped' || outcome.reason === 'frame_too_large') {
+      const message =
+        outcome.reason === 'dropped'
+          ? 'The connection dropped (1006) before the run finished.'
+          : 'A frame exceeded the maximum frame size before the run finished.';
+      return {
+        exitCode: ExitCode.Connection,
+        error: {
+          code: outcome.reason === 'dropped' ? 'CONNECTION_DROPPED' : 'FRAME_TOO_LARGE',
+          message,
+        },
+        judged: started,
+      };
+    }
+    // A clean close before agent_completed, or silence, is judged on the contract: presence fails.
+    if (outcome.reason === 'closed' || !started) {
+      return { exitCode: ExitCode.ContractFailed, judged: true };
+    }
+    if (outcome.reason === 'timeout' || outcome.reason === 'first_event_timeout') {
+      return { exitCode: ExitCode.Timeout, judged: true };
+    }
+  }
+  return { exitCode: facts.contractHeld ? ExitCode.Pass : ExitCode.ContractFailed, judged: true };
+}
+
+interface EventState {
+  count: number;
+  firstAtMs: number | null;
+  failed: boolean;
+  errors: FieldError[];
+}
+
+function describeIds(ids: EventIds): string {
+  if (ids.threadId !== null) return `thread_id \`${ids.threadId}\``;
+  return `run_id \`${ids.runId ?? ''}\``;
+}
+
+/** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
+export function createJudge(options: JudgeOptions): Judge {
+  const maxErrors = options.maxErrorsPerEvent ?? 5;
+  const scope = createRunScope(options.trigger);
+  const rules = createRuleSet(options.budgets);
+  const facts = createDiagnosisFacts();
+  const context: DiagnosisContext = {
+    triggerType: options.trigger?.type ?? readType(options.triggerFrame),
+    triggerFrame: options.triggerFrame,
+  };
+  const events = new Map<RequiredEvent, EventState>(
+    REQUIRED_EVENTS.map((type) => [type, { count: 0, firstAtMs: null, failed: false, errors: [] }]),
+  );
+  // A Map, not an object: frame types are remote input and may be `__proto__`.
+  const byType = new Map<string, number>();
+  const unvalidated = new Set<string>();
+  const usedSchemas = new Set<string>();
+  const warnings: string[] = [];
+  let warningsDropped = 0;
+  let received = 0;
+  let sent = 0;
+  let eventFailed = false;
+
+  function count(type: string): void {
+    const key = byType.has(type) || byType.size < MAX_DISTINCT_TYPES ? type : OTHER_TYPES;
+    byType.set(key, (byType.get(key) ?? 0) + 1);
+  }
+
+  function warn(message: string): void {
+    if (warnings.length < MAX_WARNINGS) warnings.push(message);
+    else warningsDropped += 1;
+  }
+
+  function warnSchema(frame: FrameRecord, type: string, errors: readonly FieldError[]): void {
+    if (errors.length === 0) return;
+    const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+    warn(`frame #${frame.seq} (${type}): ${errors[0]?.message ?? ''}${more}`);
+  }
+
+  function observeEvent(
+    frame: FrameRecord,
+    type: RequiredEvent,
+    errors: readonly FieldError[],
+  ): FrameVerdict {
+    const ids = readEventIds(frame.data);
+    const attribution = scope.attribute(type, ids);
+    rules.observe({
+      type,
+      seq: frame.seq,
+      atMs: frame.atMs,
+      attribution,
+      ...ids,
+      ...readToolKeys(frame.data),
+    });
+    if (!belongsToRun(attribution)) {
+      noteForeignEvent(facts, `${type} at frame #${frame.seq} with ${describeIds(ids)}`);
+      warnSchema(frame, type, errors);
+      return NOT_AGENT;
+    }
+    const state = events.get(type);
+    if (state !== undefined) {
+      state.count += 1;
+      if (state.count === 1) state.firstAtMs = frame.atMs;
+      if (errors.length > 0) {
+        state.failed = true;
+        eventFailed = true;
+        const room = maxErrors - state.errors.length;
+        if (room > 0) state.errors.push(...errors.slice(0, room));
+        noteShapeDrift(facts, type, errors);
+      }
+    }
+    facts.agentEvents += 1;
+    if (type === 'agent_started') facts.startedCount += 1;
+    if (type === 'agent_completed') facts.completedCount += 1;
+    return { agentEvent: true, terminal: type === 'agent_completed' };
+  }
+
+  function observeError(
+    frame: FrameRecord,
+    type: string,
+    errors: readonly FieldError[],
+  ): FrameVerdict {
+    warnSchema(frame, type, errors);
+    const ids = readEventIds(frame.data);
+    if (!belongsToRun(scope.attribute(type, ids))) {
+      warn(`frame #${frame.seq} (${type}) belongs to another run (${describeIds(ids)}); ignored`);
+      return NOT_AGENT;
+    }
+    if (isAuthFailure(frame.data)) {
+      facts.auth ??= `The server rejected the credentials (AUTH_FAILED): ${readErrorText(frame.data)}`;
+    } else {
+      noteServerError(facts, type, frame.data);
+    }
+    return { agentEvent: false, terminal: true };
+  }
+
+  return {
+    observe(frame) {
+      if (frame.dir === 'out') {
+        sent += 1;
+        return NOT_AGENT;
+      }
+      received += 1;
+      noteFrame(facts, frame, context);
+      if (frame.kind !== 'json') {
+        count(frame.kind === 'binary' ? '(binary)' : '(text)');
+        return NOT_AGENT;
+      }
+      const type = readType(frame.data);
+      count(type ?? '(untyped)');
+      const check = options.checker.check(frame.data);
+      if (check.schema === null) {
+        if (type !== null && unvalidated.size < MAX_DISTINCT_TYPES) unvalidated.add(type);
+      } else {
+        usedSchemas.add(check.schema);
+      }
+      if (isRequiredEvent(type)) return observeEvent(frame, type, check.errors);
+      if (type === 'agent_error' || type === 'error_message') {
+        return observeError(frame, type, check.errors);
+      }
+      warnSchema(frame, type ?? '(untyped)', check.errors);
+      // A wrapped agent_completed ends the run, so wrapped streams do not wait out the budget.
+      return {
+        agentEvent: false,
+        terminal: readWrappedEvent(frame.data)?.event === 'agent_completed',
+      };
+    },
+
+    finish(outcome) {
+      const missing = REQUIRED_EVENTS.filter((type) => events.get(type)?.count === 0);
+      const eventResults: EventResult[] = REQUIRED_EVENTS.map((type) => {
+        const state = events.get(type) ?? { count: 0, firstAtMs: null, failed: false, errors: [] };
+        return {
+          type,
+          status: state.count === 0 ? 'missing' : state.failed ? 'fail' : 'pass',
+          count: state.count,
+          firstAtMs: state.firstAtMs,
+          errors: [...state.errors],
+        };
+      });
+      const ruleResults = rules.results({ outcome, missing });
+      const invalidFrames = facts.invalid.text + facts.invalid.binary;
+      const decision = decideExit({
+        outcome,
+        authFailure: facts.auth,
+        agentEvents: facts.agentEvents,
+        completed: facts.completedCount > 0,
+        violation:
+          eventFailed || rules.violated() || invalidFrames > 0 || facts.serverErrors.count > 0,
+        contractHeld:
+          eventResults.every((event) => event.status === 'pass') &&
+          ruleResults.every((rule) => rule.status !== 'fail'),
+      });
+      if (decision.exitCode === ExitCode.Auth) {
+        facts.auth ??= decision.error?.message ?? 'authentication failed';
+      }
+      facts.connectionFailed = outcome.failure !== undefined || outcome.reason === 'dropped';
+      const notJudged =
+        decision.error === undefined
+          ? 'not judged: the run never got far enough'
+          : `not judged: the run ended before any agent event (${decision.error.code})`;
+      const judgement: Judgement = {
+        exitCode: decision.exitCode,
+        events: eventResults,
+        rules: decision.judged ? ruleResults : skipRules(notJudged),
+        diagnoses: diagnoseRun(facts),
+        warnings:
+          warningsDropped > 0
+            ? [...warnings, `${warningsDropped} more warning(s) not shown`]
+            : [...warnings],
+        frames: { received, sent, byType: Object.fromEntries(byType) },
+        coverage: {
+          unvalidatedTypes: [...unvalidated],
+          unusedSchemas: options.checker.schemaNames.filter((name) => !usedSchemas.has(name)),
+        },
+      };
+      if (decision.error !== undefined) judgement.error = decision.error;
+      return judgement;
+    },
+  };
+}
