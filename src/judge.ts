@@ -22,6 +22,7 @@ import {
   type FrameRecord,
   type FrameVerdict,
   type Judgement,
+  type PeerRuns,
   type RequiredEvent,
   type RunError,
   type SessionOutcome,
@@ -48,6 +49,8 @@ export interface JudgeOptions {
   budgets: TimeBudgets | null;
   /** Schema errors kept per required event (default 5). */
   maxErrorsPerEvent?: number;
+  /** Other live runs of this process: an event of theirs arriving here is cross-talk. */
+  peers?: PeerRuns;
 }
 
 /** An incremental judge: frames go in one at a time, a Judgement comes out at the end. */

@@ -204,3 +204,16 @@ export interface RunReport extends Judgement {
   close: CloseInfo | null;
   attempts: Attempt[];
 }
+
+/** Ids an event carries, as far as it carries them. */
+export interface CarriedIds {
+  thread_id?: string;
+  run_id?: string;
+  user_id?: string;
+}
+
+/** The other runs this process has live at the same time, for cross-talk detection. */
+export interface PeerRuns {
+  /** True when `ids` belong to a live run of this process other than `own`. */
+  isPeer(ids: CarriedIds, own: TriggerInfo): boolean;
+}

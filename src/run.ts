@@ -7,7 +7,15 @@ import { mintToken } from './auth/mint.js';
 import { applyToken } from './auth/placement.js';
 import { ExitCode, UsageError, verdictFor, WsValidateError } from './errors.js';
 import { createJudge } from './judge.js';
-import type { Attempt, FrameChecker, FrameRecord, RunReport, SessionOutcome } from './model.js';
+import type {
+  Attempt,
+  FrameChecker,
+  FrameRecord,
+  PeerRuns,
+  RunReport,
+  SessionOutcome,
+  TriggerInfo,
+} from './model.js';
 import { redactUrl } from './redact.js';
 import { defaultSchemasDir, loadSchemas } from './schemas.js';
 import { runSession, type ConnectFn } from './session.js';
@@ -40,6 +48,14 @@ export interface RunDeps {
   redact(text: string): string;
   /** Called for every frame of every run, after it was judged (verbose output). */
   onFrame?(frame: FrameRecord, runIndex: number): void;
+  /** The other runs live at the same time (repeated runs), for cross-talk detection. */
+  peers?: PeerRunRegistry;
+}
+
+/** Live runs of this process: registered while their socket is open. */
+export interface PeerRunRegistry extends PeerRuns {
+  add(run: TriggerInfo): void;
+  delete(run: TriggerInfo): void;
 }
 
 /** Latencies of one run in milliseconds; null when the moment never came. */
@@ -70,7 +86,9 @@ const EMBEDDED_STEP_DELAY_MS = 100;
 export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
   if (settings.tls.insecure) {
-    deps.warn('--insecure: the server certificate is not verified; do not use this against production');
+    deps.warn(
+      '--insecure: the server certificate is not verified; do not use this against production',
+    );
   }
   let url = settings.url;
   let source = settings.token;
@@ -231,12 +249,14 @@ async function attemptRun(
     triggerFrame: trigger.frame,
     checker: target.checker,
     budgets: { firstEventMs: settings.budgets.firstEventMs, totalMs: settings.budgets.totalMs },
+    ...(deps.peers ? { peers: deps.peers } : {}),
   });
 
   let outcome: SessionOutcome & { connectMs: number | null };
   const recorder = settings.record
     ? await createTranscriptWriter(settings.record, { redact: deps.redact })
     : null;
+  deps.peers?.add(trigger.info);
   try {
     const token = await target.tokenFor(userIndex);
     const placed = token
@@ -282,6 +302,8 @@ async function attemptRun(
         ...(error.hint ? { hint: error.hint } : {}),
       },
     };
+  } finally {
+    deps.peers?.delete(trigger.info);
   }
   await recorder?.writeEnd(outcome);
   await recorder?.close();

@@ -330,7 +330,8 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
 
     socket.on('message', (raw: RawData, isBinary: boolean) => {
       if (ending) return;
-      const atMs = triggerAt === null ? null : clock() - triggerAt;
+      // Whole milliseconds: finer figures are noise next to network latency.
+      const atMs = triggerAt === null ? null : Math.round(clock() - triggerAt);
       const bytes = toBuffer(raw);
       const frame = parseFrame(++seq, atMs, bytes, isBinary);
       const verdict = record(frame);
