@@ -1,0 +1,140 @@
+import { stat } from 'node:fs/promises';
+
+import { readEventIds } from './attribution.js';
+import { ExitCode, verdictFor } from './errors.js';
+import { createJudge, type Judge } from './judge.js';
+import type { FrameChecker, FrameRecord, RunReport, SessionOutcome, TriggerInfo } from './model.js';
+import type { TranscriptHeader } from './transcript/format.js';
+import { scanTranscript } from './transcript/reader.js';
+
+/** Options of an offline re-check. */
+export interface CheckOptions {
+  /** The compiled contract the frames are checked against. */
+  checker: FrameChecker;
+  /** Environment name shown in the report; defaults to the recording's, or `recording` for a plain file. */
+  env?: string;
+  /** Schema errors kept per required event (the judge's default when absent). */
+  maxErrorsPerEvent?: number;
+}
+
+// Trigger type shown for a plain NDJSON file, where no trigger was sent.
+const NO_TRIGGER_TYPE = '(none)';
+
+interface CheckState {
+  header: TranscriptHeader | null;
+  judge: Judge | null;
+  outcome: SessionOutcome | null;
+  /** The first frame the recording kept only truncated; judging stops there. */
+  truncated: FrameRecord | null;
+  lastAtMs: number | null;
+  /** Ids of the first agent event, standing in for the trigger of a plain file. */
+  runIds: { thread_id: string; run_id: string } | null;
+}
+
+/** Re-judges a recording (or a plain NDJSON file of received frames) and builds its RunReport. */
+export async function checkRecording(path: string, options: CheckOptions): Promise<RunReport> {
+  const state: CheckState = {
+    header: null,
+    judge: null,
+    outcome: null,
+    truncated: null,
+    lastAtMs: null,
+    runIds: null,
+  };
+  const judgeFor = (): Judge =>
+    (state.judge ??= createJudge({
+      trigger: state.header?.trigger ?? null,
+      triggerFrame: state.header?.triggerFrame,
+      checker: options.checker,
+      budgets: state.header?.budgets ?? null,
+      ...(options.maxErrorsPerEvent === undefined
+        ? {}
+        : { maxErrorsPerEvent: options.maxErrorsPerEvent }),
+    }));
+
+  await scanTranscript(path, {
+    header(header) {
+      state.header = header;
+    },
+    frame(frame, truncated) {
+      // The live session would have stopped at an oversized frame; so does the re-check.
+      if (state.truncated !== null) return;
+      // A truncated binary frame is still judged: its bytes never mattered, only that it was binary.
+      if (truncated && frame.kind !== 'binary') {
+        state.truncated = frame;
+        return;
+      }
+      if (frame.atMs !== null) state.lastAtMs = frame.atMs;
+      const verdict = judgeFor().observe(frame);
+      if (verdict.agentEvent && state.runIds === null) {
+        const ids = readEventIds(frame.data);
+        state.runIds = { thread_id: ids.threadId ?? '', run_id: ids.runId ?? '' };
+      }
+    },
+    end(outcome) {
+      state.outcome = outcome;
+    },
+  });
+
+  const { header, truncated } = state;
+  const outcome =
+    truncated === null
+      ? (state.outcome ?? { reason: 'end_of_recording', close: null, durationMs: null })
+      : oversizedOutcome(truncated, state.outcome);
+  const judgement = judgeFor().finish(outcome);
+  const warnings = [...judgement.warnings];
+  if (truncated !== null) {
+    warnings.push(
+      `frame #${truncated.seq} (${truncated.size} bytes) was recorded truncated, so it and the frames after it were not re-judged`,
+    );
+  }
+  return {
+    schemaVersion: 1,
+    verdict: verdictFor(judgement.exitCode),
+    ...judgement,
+    warnings,
+    target:
+      header === null
+        ? { env: options.env ?? 'recording', url: path }
+        : { env: options.env ?? header.target.env, url: header.target.url },
+    trigger: header?.trigger ?? plainTrigger(state.runIds),
+    startedAt: header?.startedAt ?? (await modifiedAt(path)),
+    durationMs: Math.round(outcome.durationMs ?? state.lastAtMs ?? 0),
+    close: outcome.close,
+    attempts: [],
+  };
+}
+
+// A truncated frame cannot be checked field by field; it counts as a frame over the size limit,
+// which is how the live session ends when one arrives.
+function oversizedOutcome(frame: FrameRecord, recorded: SessionOutcome | null): SessionOutcome {
+  if (recorded?.reason === 'frame_too_large') return recorded;
+  return {
+    reason: 'frame_too_large',
+    close: null,
+    durationMs: frame.atMs,
+    failure: {
+      code: 'FRAME_TOO_LARGE',
+      exitCode: ExitCode.Connection,
+      message: `Frame #${frame.seq} (${frame.size} bytes) exceeded the recording limit and was kept truncated, so it cannot be re-judged.`,
+      hint: 'A recording keeps only the first 1 KiB of a frame over its limit (1 MiB by default); judge such runs live.',
+    },
+  };
+}
+
+function plainTrigger(runIds: CheckState['runIds']): TriggerInfo {
+  return {
+    type: NO_TRIGGER_TYPE,
+    thread_id: runIds?.thread_id ?? '',
+    run_id: runIds?.run_id ?? '',
+  };
+}
+
+// A plain file does not say when its frames arrived; its last change is the closest known time.
+async function modifiedAt(path: string): Promise<string> {
+  try {
+    return (await stat(path)).mtime.toISOString();
+  } catch {
+    return new Date(0).toISOString();
+  }
+}

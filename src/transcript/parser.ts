@@ -1,0 +1,212 @@
+import { Buffer } from 'node:buffer';
+
+import type { FrameRecord, SessionOutcome } from '../model.js';
+import { createFrameLineReader } from './frame-line.js';
+import {
+  TRANSCRIPT_MARKER,
+  invalidLine,
+  isObject,
+  parseEnd,
+  parseHeader,
+  type TranscriptFormat,
+  type TranscriptHeader,
+} from './format.js';
+
+/** Receives what a transcript parser reads, synchronously and in file order. */
+export interface TranscriptSink {
+  header(header: TranscriptHeader): void;
+  /** `truncated` is true when the recording kept only the first 1 KiB of the frame. */
+  frame(frame: FrameRecord, truncated: boolean): void;
+  end(outcome: SessionOutcome): void;
+}
+
+/** Splits NDJSON bytes into lines and turns each into a header, frame or end for a sink. */
+export interface TranscriptParser {
+  /** Feeds the next bytes of the file; lines may span chunks. */
+  push(chunk: Buffer): void;
+  /** Reads the last line (if it had no newline) and returns the detected format. */
+  finish(): TranscriptFormat;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const BYTE_ORDER_MARK = 0xfeff;
+
+/** Creates a parser that reports to `sink`; `path` only names the file in errors. */
+export function createTranscriptParser(sink: TranscriptSink, path: string): TranscriptParser {
+  let mode: 'unknown' | TranscriptFormat = 'unknown';
+  let lineNo = 0;
+  let ended = false;
+  // Pieces of a line that spans chunks, joined once its newline arrives (not once per chunk).
+  let carry: Buffer[] = [];
+  const readWrittenLine = createFrameLineReader();
+
+  const handleLine = (buf: Buffer, start: number, stop: number): void => {
+    lineNo += 1;
+    let end = stop;
+    if (end > start && buf[end - 1] === CARRIAGE_RETURN) end -= 1;
+    if (end === start) return;
+    const first = buf[start];
+    if ((first === SPACE || first === TAB) && isBlank(buf, start, end)) return;
+    if (mode === 'recording' && !ended) {
+      const frame = readWrittenLine(buf, start, end);
+      if (frame !== null) {
+        sink.frame(frame, false);
+        return;
+      }
+    }
+    const text = buf.toString('utf8', start, end);
+    if (mode === 'plain') {
+      readPlainLine(text, end - start);
+    } else if (mode === 'recording') {
+      readRecordingLine(text, end - start);
+    } else {
+      detect(text, end - start);
+    }
+  };
+
+  const detect = (line: string, size: number): void => {
+    // Editors on Windows may save a byte order mark; it is not part of the first frame.
+    const text = line.charCodeAt(0) === BYTE_ORDER_MARK ? line.slice(1) : line;
+    if (text.includes(TRANSCRIPT_MARKER)) {
+      const header = parseHeader(tryParse(text), path, lineNo);
+      if (header !== null) {
+        mode = 'recording';
+        sink.header(header);
+        return;
+      }
+    }
+    mode = 'plain';
+    readPlainLine(text, text === line ? size : size - 3);
+  };
+
+  const readPlainLine = (text: string, size: number): void => {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // The server sent this line; a non-JSON frame is a finding for the judge, not a read error.
+      sink.frame(makeFrame(lineNo, 'in', null, 'text', undefined, text, size), false);
+      return;
+    }
+    sink.frame(makeFrame(lineNo, 'in', null, 'json', data, undefined, size), false);
+  };
+
+  const readRecordingLine = (text: string, size: number): void => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw invalidLine(path, lineNo, 'not valid JSON');
+    }
+    if (ended) throw invalidLine(path, lineNo, 'content after the end line');
+    if (!isObject(value)) throw invalidLine(path, lineNo, 'expected a JSON object');
+    if (value.seq !== undefined) {
+      readFrameLine(value, size);
+    } else if (value.end !== undefined) {
+      ended = true;
+      sink.end(parseEnd(value, path, lineNo));
+    } else if (value[TRANSCRIPT_MARKER] !== undefined) {
+      throw invalidLine(path, lineNo, 'a second transcript header');
+    } else {
+      throw invalidLine(path, lineNo, 'neither a frame line ("seq") nor the end line ("end")');
+    }
+  };
+
+  const readFrameLine = (line: Record<string, unknown>, lineSize: number): void => {
+    const { seq, dir, t } = line;
+    if (typeof seq !== 'number' || !Number.isInteger(seq)) {
+      throw invalidLine(path, lineNo, '"seq" must be an integer');
+    }
+    if (dir !== 'in' && dir !== 'out')
+      throw invalidLine(path, lineNo, '"dir" must be "in" or "out"');
+    if (t !== null && typeof t !== 'number') {
+      throw invalidLine(path, lineNo, '"t" must be milliseconds since the trigger, or null');
+    }
+    const size = line.size;
+    if (size !== undefined && (typeof size !== 'number' || size < 0)) {
+      throw invalidLine(path, lineNo, '"size" must be a byte count');
+    }
+    const truncated = line.truncated === true;
+    if (line.frame !== undefined && !truncated) {
+      // Without a recorded size the line's own length is the closest bound we have.
+      sink.frame(makeFrame(seq, dir, t, 'json', line.frame, undefined, size ?? lineSize), false);
+      return;
+    }
+    if (typeof line.text === 'string') {
+      const bytes = size ?? Buffer.byteLength(line.text);
+      sink.frame(makeFrame(seq, dir, t, 'text', undefined, line.text, bytes), truncated);
+      return;
+    }
+    if (typeof line.binary === 'string') {
+      const data = Buffer.from(line.binary, 'base64');
+      sink.frame(makeFrame(seq, dir, t, 'binary', data, undefined, size ?? data.length), truncated);
+      return;
+    }
+    throw invalidLine(path, lineNo, 'a frame line needs "frame", "text" or "binary"');
+  };
+
+  return {
+    push(chunk) {
+      let start = 0;
+      if (carry.length > 0) {
+        const nl = chunk.indexOf(NEWLINE);
+        if (nl === -1) {
+          carry.push(chunk);
+          return;
+        }
+        carry.push(chunk.subarray(0, nl));
+        const joined = Buffer.concat(carry);
+        carry = [];
+        handleLine(joined, 0, joined.length);
+        start = nl + 1;
+      }
+      let nl = chunk.indexOf(NEWLINE, start);
+      while (nl !== -1) {
+        handleLine(chunk, start, nl);
+        start = nl + 1;
+        nl = chunk.indexOf(NEWLINE, start);
+      }
+      if (start < chunk.length) carry.push(chunk.subarray(start));
+    },
+    finish() {
+      if (carry.length > 0) {
+        const joined = Buffer.concat(carry);
+        carry = [];
+        handleLine(joined, 0, joined.length);
+      }
+      return mode === 'unknown' ? 'plain' : mode;
+    },
+  };
+}
+
+// Every FrameRecord gets the same properties in the same order, so the judge sees one shape.
+function makeFrame(
+  seq: number,
+  dir: 'in' | 'out',
+  atMs: number | null,
+  kind: FrameRecord['kind'],
+  data: unknown,
+  text: string | undefined,
+  size: number,
+): FrameRecord {
+  return { seq, dir, atMs, kind, data, text, size };
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isBlank(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) {
+    const byte = buf[i];
+    if (byte !== SPACE && byte !== TAB) return false;
+  }
+  return true;
+}
