@@ -1,5 +1,5 @@
-import { readString } from './fields.js';
-import type { TriggerInfo } from './model.js';
+import { asRecord, readString } from './fields.js';
+import type { CarriedIds, TriggerInfo } from './model.js';
 
 /** Whose run an event belongs to: this run, another run, or unknown because it carries no usable id. */
 export type Attribution = 'own' | 'foreign' | 'unknown';
@@ -27,6 +27,18 @@ export interface RunScope {
 /** Reads the top-level `thread_id` and `run_id` of a frame, ignoring empty or non-string values. */
 export function readEventIds(frame: unknown): EventIds {
   return { threadId: readString(frame, 'thread_id'), runId: readString(frame, 'run_id') };
+}
+
+/** Reads the ids a frame carries: top-level `thread_id` and `run_id`, and `user_id` at the top level or in `data`. */
+export function readCarriedIds(frame: unknown): CarriedIds {
+  const ids: CarriedIds = {};
+  const threadId = readString(frame, 'thread_id');
+  const runId = readString(frame, 'run_id');
+  const userId = readString(frame, 'user_id') ?? readString(asRecord(frame)?.data, 'user_id');
+  if (threadId !== null) ids.thread_id = threadId;
+  if (runId !== null) ids.run_id = runId;
+  if (userId !== null) ids.user_id = userId;
+  return ids;
 }
 
 /** True when an attribution counts for this run (own, or unknown and so given the benefit of the doubt). */

@@ -47,6 +47,8 @@ export interface DiagnosisFacts {
   startedCount: number;
   completedCount: number;
   foreign: { count: number; first: string | null };
+  /** Events carrying the ids of another live run of this process (or of another user). */
+  crossTalk: { count: number; first: string | null };
   serverErrors: { count: number; first: string | null };
   /** Why authentication failed, when it did. */
   auth: string | null;
@@ -70,6 +72,7 @@ export function createDiagnosisFacts(): DiagnosisFacts {
     startedCount: 0,
     completedCount: 0,
     foreign: { count: 0, first: null },
+    crossTalk: { count: 0, first: null },
     serverErrors: { count: 0, first: null },
     auth: null,
     invalid: { text: 0, binary: 0, firstSnippet: null },
@@ -222,6 +225,12 @@ export function noteForeignEvent(facts: DiagnosisFacts, description: string): vo
   facts.foreign.first ??= description;
 }
 
+/** Records an event that carries another live run's thread_id or run_id, or another user's user_id. */
+export function noteCrossTalk(facts: DiagnosisFacts, description: string): void {
+  facts.crossTalk.count += 1;
+  facts.crossTalk.first ??= description;
+}
+
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
@@ -267,6 +276,9 @@ function recognise(facts: DiagnosisFacts): Partial<Record<DiagnosisCode, string>
   }
   if (facts.foreign.count > 0) {
     found.foreign_events = `${plural(facts.foreign.count, 'event')} of another run arrived (first: ${facts.foreign.first ?? ''}): the server sends other runs' events on this connection, or stamps the wrong thread_id/run_id.`;
+  }
+  if (facts.crossTalk.count > 0) {
+    found.cross_talk = `${plural(facts.crossTalk.count, 'event')} of other live runs of this process arrived on this connection (first: ${facts.crossTalk.first ?? ''}): the server delivers events to the wrong session or user; each connection must receive only its own run's events.`;
   }
   if (facts.serverErrors.count > 0) {
     const more = facts.serverErrors.count > 1 ? ` (${facts.serverErrors.count} error frames)` : '';

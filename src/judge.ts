@@ -1,8 +1,15 @@
-import { belongsToRun, createRunScope, readEventIds, type EventIds } from './attribution.js';
+import {
+  belongsToRun,
+  createRunScope,
+  readCarriedIds,
+  readEventIds,
+  type EventIds,
+} from './attribution.js';
 import {
   createDiagnosisFacts,
   diagnoseRun,
   isAuthFailure,
+  noteCrossTalk,
   noteForeignEvent,
   noteFrame,
   noteServerError,
@@ -16,6 +23,7 @@ import { readType } from './fields.js';
 import {
   REQUIRED_EVENTS,
   isRequiredEvent,
+  type CarriedIds,
   type EventResult,
   type FieldError,
   type FrameChecker,
@@ -49,7 +57,11 @@ export interface JudgeOptions {
   budgets: TimeBudgets | null;
   /** Schema errors kept per required event (default 5). */
   maxErrorsPerEvent?: number;
-  /** Other live runs of this process: an event of theirs arriving here is cross-talk. */
+  /**
+   * Other live runs of this process: a frame carrying a peer's thread_id or run_id, or a required or
+   * error event carrying a peer's user_id that is not this run's, is diagnosed as `cross_talk` (in place
+   * of `foreign_events`, which stays for events of runs this process does not know) and fails the run.
+   */
   peers?: PeerRuns;
 }
 
@@ -171,6 +183,25 @@ function describeIds(ids: EventIds): string {
   return `run_id \`${ids.runId ?? ''}\``;
 }
 
+function describeCrossTalk(
+  type: string,
+  frame: FrameRecord,
+  ids: CarriedIds,
+  own: TriggerInfo,
+): string {
+  const parts: string[] = [];
+  if (ids.thread_id !== undefined && ids.thread_id !== own.thread_id) {
+    parts.push(`thread_id \`${ids.thread_id}\``);
+  } else if (ids.run_id !== undefined && ids.run_id !== own.run_id) {
+    parts.push(`run_id \`${ids.run_id}\``);
+  }
+  if (ids.user_id !== undefined && ids.user_id !== own.user_id) {
+    const instead = own.user_id === undefined ? '' : ` instead of \`${own.user_id}\``;
+    parts.push(`user_id \`${ids.user_id}\`${instead}`);
+  }
+  return `${type} at frame #${frame.seq} with ${parts.join(' and ')}`;
+}
+
 /** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
 export function createJudge(options: JudgeOptions): Judge {
   const maxErrors = options.maxErrorsPerEvent ?? 5;
@@ -210,6 +241,16 @@ export function createJudge(options: JudgeOptions): Judge {
     warn(`frame #${frame.seq} (${type}): ${errors[0]?.message ?? ''}${more}`);
   }
 
+  // Records cross-talk when the ids belong to a peer run; true when they do.
+  function checkPeer(frame: FrameRecord, type: string, ids: CarriedIds): boolean {
+    const own = options.trigger;
+    if (options.peers === undefined || own === null || !options.peers.isPeer(ids, own)) {
+      return false;
+    }
+    noteCrossTalk(facts, describeCrossTalk(type, frame, ids, own));
+    return true;
+  }
+
   function observeEvent(
     frame: FrameRecord,
     type: RequiredEvent,
@@ -225,8 +266,9 @@ export function createJudge(options: JudgeOptions): Judge {
       ...ids,
       ...readToolKeys(frame.data),
     });
+    const peer = checkPeer(frame, type, readCarriedIds(frame.data));
     if (!belongsToRun(attribution)) {
-      noteForeignEvent(facts, `${type} at frame #${frame.seq} with ${describeIds(ids)}`);
+      if (!peer) noteForeignEvent(facts, `${type} at frame #${frame.seq} with ${describeIds(ids)}`);
       warnSchema(frame, type, errors);
       return NOT_AGENT;
     }
@@ -255,6 +297,7 @@ export function createJudge(options: JudgeOptions): Judge {
   ): FrameVerdict {
     warnSchema(frame, type, errors);
     const ids = readEventIds(frame.data);
+    checkPeer(frame, type, readCarriedIds(frame.data));
     if (!belongsToRun(scope.attribute(type, ids))) {
       warn(`frame #${frame.seq} (${type}) belongs to another run (${describeIds(ids)}); ignored`);
       return NOT_AGENT;
@@ -292,6 +335,13 @@ export function createJudge(options: JudgeOptions): Judge {
         return observeError(frame, type, check.errors);
       }
       warnSchema(frame, type ?? '(untyped)', check.errors);
+      // Other frames are checked on run ids only: connection frames carry the token's user, which
+      // with a shared token need not be this run's user.
+      const { thread_id: threadId, run_id: runId } = readCarriedIds(frame.data);
+      checkPeer(frame, type ?? '(untyped)', {
+        ...(threadId === undefined ? {} : { thread_id: threadId }),
+        ...(runId === undefined ? {} : { run_id: runId }),
+      });
       // A wrapped agent_completed ends the run, so wrapped streams do not wait out the budget.
       return {
         agentEvent: false,
@@ -319,7 +369,11 @@ export function createJudge(options: JudgeOptions): Judge {
         agentEvents: facts.agentEvents,
         completed: facts.completedCount > 0,
         violation:
-          eventFailed || rules.violated() || invalidFrames > 0 || facts.serverErrors.count > 0,
+          eventFailed ||
+          rules.violated() ||
+          invalidFrames > 0 ||
+          facts.serverErrors.count > 0 ||
+          facts.crossTalk.count > 0,
         contractHeld:
           eventResults.every((event) => event.status === 'pass') &&
           ruleResults.every((rule) => rule.status !== 'fail'),

@@ -4,8 +4,9 @@ import {
   type AggregateReport,
   type RunSummary,
 } from './report/index.js';
+import type { CarriedIds, TriggerInfo } from './model.js';
 import { redactUrl } from './redact.js';
-import { runOnce, type RunDeps, type Target } from './run.js';
+import { runOnce, type PeerRunRegistry, type RunDeps, type Target } from './run.js';
 import type { RunSettings } from './settings.js';
 
 /** Progress of repeated runs. */
@@ -13,6 +14,41 @@ export interface RunProgress {
   done: number;
   failed: number;
   total: number;
+}
+
+/** Creates an empty registry of live runs, indexed by thread_id and run_id, with a count of live runs per user. */
+export function createPeerRunRegistry(): PeerRunRegistry {
+  const byThread = new Map<string, TriggerInfo>();
+  const byRun = new Map<string, TriggerInfo>();
+  const users = new Map<string, number>();
+
+  return {
+    add(run) {
+      byThread.set(run.thread_id, run);
+      byRun.set(run.run_id, run);
+      if (run.user_id !== undefined) users.set(run.user_id, (users.get(run.user_id) ?? 0) + 1);
+    },
+    delete(run) {
+      byThread.delete(run.thread_id);
+      byRun.delete(run.run_id);
+      if (run.user_id === undefined) return;
+      const live = (users.get(run.user_id) ?? 0) - 1;
+      if (live > 0) users.set(run.user_id, live);
+      else users.delete(run.user_id);
+    },
+    isPeer(ids: CarriedIds, own: TriggerInfo) {
+      const other = (
+        id: string | undefined,
+        ownId: string | undefined,
+        live: Map<string, unknown>,
+      ) => id !== undefined && id !== ownId && live.has(id);
+      return (
+        other(ids.thread_id, own.thread_id, byThread) ||
+        other(ids.run_id, own.run_id, byRun) ||
+        other(ids.user_id, own.user_id, users)
+      );
+    },
+  };
 }
 
 /** Runs `settings.runs` independent runs, at most `settings.concurrency` at a time, and aggregates them. */
@@ -27,12 +63,13 @@ export async function runMany(
   const started = deps.clock();
   let next = 0;
   let failed = 0;
+  const runDeps: RunDeps = { ...deps, peers: deps.peers ?? createPeerRunRegistry() };
   const worker = async (): Promise<void> => {
     while (next < total && !deps.signal?.aborted) {
       const index = next;
       next += 1;
-      const { report, latencies } = await runOnce(target, settings, deps, index);
-      summaries.push(summariseRun(report, index, latencies));
+      const { report, latencies } = await runOnce(target, settings, runDeps, index);
+      summaries.push(summariseRun(report, index + 1, latencies));
       if (report.exitCode !== 0) failed += 1;
       onProgress?.({ done: summaries.length, failed, total });
     }

@@ -2,10 +2,16 @@ import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
 import type { CliIo } from '../cli.js';
 import { loadConfig } from '../config-loader.js';
-import { emitRunReport } from '../emit.js';
+import { emitRunReport, writeOutputFile } from '../emit.js';
+import { WsValidateError } from '../errors.js';
 import type { FrameRecord } from '../model.js';
 import { colorLevel, createOutput, spinnerAllowed, type Output } from '../output.js';
-import { renderAggregateHuman, renderAggregateJson } from '../report/index.js';
+import {
+  renderAggregateHuman,
+  renderAggregateJson,
+  renderAggregateJunit,
+  renderAggregateVerdictLine,
+} from '../report/index.js';
 import { openTarget, runOnce, type RunDeps } from '../run.js';
 import { runMany } from '../run-many.js';
 import { resolveRunSettings, type RunFlags, type RunSettings } from '../settings.js';
@@ -26,6 +32,27 @@ export async function runCommand(
     io.env.WS_VALIDATE_JWT_SECRET,
     io.env.E2E_OAUTH_SIMULATION_KEY,
   ]);
+  try {
+    return await validate(flags, io, out);
+  } catch (error) {
+    throw redactError(error, out.redact);
+  }
+}
+
+/** An expected error with every secret learned so far masked in its message and hint. */
+function redactError(error: unknown, redact: (text: string) => string): unknown {
+  if (!(error instanceof WsValidateError)) return error;
+  return new WsValidateError(error.code, error.exitCode, redact(error.message), {
+    ...(error.hint === undefined ? {} : { hint: redact(error.hint) }),
+    cause: error,
+  });
+}
+
+async function validate(
+  flags: RunFlags & { config?: string },
+  io: CliIo,
+  out: Output,
+): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
   const settings = resolveRunSettings(flags, io.env, config);
   const chalk = new Chalk({ level: colorLevel(io, settings.output.color) });
@@ -47,8 +74,22 @@ export async function runCommand(
         out.stdout(
           settings.output.json
             ? renderAggregateJson(aggregate)
-            : renderAggregateHuman(aggregate, { chalk }),
+            : settings.output.quiet
+              ? `${renderAggregateVerdictLine(aggregate, chalk)}\n`
+              : renderAggregateHuman(aggregate, { chalk }),
         );
+        for (const report of settings.reports) {
+          // Markdown summaries describe one run; repeated runs write JSON and JUnit only.
+          if (report.format === 'markdown') {
+            out.stderr(`warning: --report markdown is not written for --runs > 1\n`);
+            continue;
+          }
+          const text =
+            report.format === 'json'
+              ? renderAggregateJson(aggregate)
+              : renderAggregateJunit(aggregate);
+          await writeOutputFile(report.path, out.redact(text), `--report ${report.format}`);
+        }
         return aggregate.exitCode;
       }
       spinner.update(`waiting for agent events from ${settings.env}…`);

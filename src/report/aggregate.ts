@@ -1,13 +1,20 @@
 import type { ChalkInstance } from 'chalk';
 import { ExitCode, verdictFor } from '../errors.js';
-import { REQUIRED_EVENTS } from '../model.js';
-import type { EventStatus, RequiredEvent, RunReport, TriggerInfo } from '../model.js';
+import { DIAGNOSIS_CODES, REQUIRED_EVENTS } from '../model.js';
+import type {
+  DiagnosisCode,
+  EventStatus,
+  RequiredEvent,
+  RunReport,
+  TriggerInfo,
+} from '../model.js';
 import {
   describeFieldError,
   formatDuration,
   isUnjudgedEvent,
   oneLine,
   runErrorOf,
+  stripControl,
 } from './format.js';
 
 /** Nearest-rank percentiles of a latency in milliseconds; null when no run measured it. */
@@ -35,8 +42,10 @@ export interface RunSummary {
   latencies: RunLatencies;
   /** Status of each required event in this run. */
   events: Record<RequiredEvent, EventStatus>;
-  /** One line per problem, free of run ids so that equal problems group across runs. */
+  /** One line per problem; ids in diagnoses are masked when failures are grouped across runs. */
   failures: string[];
+  /** Codes of the run's diagnoses, e.g. `cross_talk`. */
+  diagnoses: DiagnosisCode[];
 }
 
 /** The report of repeated runs (`--runs N`), the document behind the aggregate formats. */
@@ -57,6 +66,8 @@ export interface AggregateReport {
     /** How many runs each required event passed in. */
     perEvent: Record<RequiredEvent, number>;
     topFailures: { message: string; count: number }[];
+    /** In how many runs each diagnosis was made (codes that occurred only), e.g. `cross_talk`. */
+    diagnoses: Partial<Record<DiagnosisCode, number>>;
     latency: { connect: Percentiles; firstEvent: Percentiles; completed: Percentiles };
     sessionsPerSecond: number;
     /** Wall-clock time of all runs in milliseconds. */
@@ -120,6 +131,7 @@ export function summariseRun(
     latencies,
     events,
     failures,
+    diagnoses: report.diagnoses.map((d) => d.code),
   };
 }
 
@@ -140,7 +152,7 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
   const failureCounts = new Map<string, number>();
   for (const summary of summaries) {
     // Counted once per run, so the count reads as "in how many runs".
-    for (const message of new Set(summary.failures)) {
+    for (const message of new Set(summary.failures.map(normaliseFailure))) {
       failureCounts.set(message, (failureCounts.get(message) ?? 0) + 1);
     }
   }
@@ -148,6 +160,12 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
     .map(([message, count]) => ({ message, count }))
     .sort((a, b) => b.count - a.count || compareStrings(a.message, b.message))
     .slice(0, TOP_FAILURES);
+
+  const diagnoses: Partial<Record<DiagnosisCode, number>> = {};
+  for (const code of DIAGNOSIS_CODES) {
+    const count = summaries.filter((s) => s.diagnoses.includes(code)).length;
+    if (count > 0) diagnoses[code] = count;
+  }
 
   return {
     schemaVersion: 1,
@@ -163,6 +181,7 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
       minPassRate: options.minPassRate,
       perEvent,
       topFailures,
+      diagnoses,
       latency: {
         connect: percentiles(summaries.map((s) => s.latencies.connectMs)),
         firstEvent: percentiles(summaries.map((s) => s.latencies.firstEventMs)),
@@ -190,6 +209,13 @@ export function renderAggregateHuman(agg: AggregateReport, options: AggregateHum
     [
       `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
       `passed ${a.passed}/${a.total} (${percent(a.passRate)}) · required ${percent(a.minPassRate)}`,
+      ...(a.diagnoses.cross_talk === undefined
+        ? []
+        : [
+            chalk.red(
+              `cross-talk in ${a.diagnoses.cross_talk}/${a.total} runs: events of one run arrived on another run's connection`,
+            ),
+          ]),
     ],
     [
       chalk.bold('events'),
@@ -247,10 +273,68 @@ export function renderAggregateJson(agg: AggregateReport): string {
       latencies: r.latencies,
       events: r.events,
       failures: r.failures,
+      diagnoses: r.diagnoses,
     })),
     aggregate: agg.aggregate,
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/** Renders the aggregate as JUnit XML: one testsuite per run, with one testcase per required event and one for the run. */
+export function renderAggregateJunit(agg: AggregateReport): string {
+  const suites = agg.runs.map((run) => {
+    const cases = REQUIRED_EVENTS.map((type) => {
+      const status = run.events[type];
+      const open = `    <testcase classname="ws-validate.events" name="${xml(type)}"`;
+      if (status === 'pass') return `${open}/>`;
+      if (run.verdict === 'error') {
+        return `${open}>\n      <skipped message="not judged: the run ended in an error"/>\n    </testcase>`;
+      }
+      const message = `${type} ${status}`;
+      return `${open}>\n      <failure message="${xml(message)}" type="${status}">${xml(message)}</failure>\n    </testcase>`;
+    });
+    const runCase = `    <testcase classname="ws-validate.run" name="run ${run.index}"`;
+    const failed = run.verdict !== 'pass';
+    const kind = run.verdict === 'error' ? 'error' : 'failure';
+    cases.push(
+      failed
+        ? `${runCase}>\n      <${kind} message="${xml(`exit ${run.exitCode}`)}" type="exit">${xml(run.failures.join('\n'))}</${kind}>\n    </testcase>`
+        : `${runCase}/>`,
+    );
+    const eventFailures = REQUIRED_EVENTS.filter((t) => run.events[t] !== 'pass').length;
+    const failures = run.verdict === 'fail' ? eventFailures + 1 : 0;
+    const errors = run.verdict === 'error' ? 1 : 0;
+    const skipped = run.verdict === 'error' ? eventFailures : 0;
+    const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(run.durationMs)}"`;
+    return [
+      `  <testsuite name="${xml(`ws-validate ${agg.target.env} run ${run.index}`)}" ${counts}>`,
+      '    <properties>',
+      `      <property name="thread_id" value="${xml(run.trigger.thread_id)}"/>`,
+      `      <property name="run_id" value="${xml(run.trigger.run_id)}"/>`,
+      ...(run.trigger.user_id === undefined
+        ? []
+        : [`      <property name="user_id" value="${xml(run.trigger.user_id)}"/>`]),
+      `      <property name="exit_code" value="${run.exitCode}"/>`,
+      '    </properties>',
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const a = agg.aggregate;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="ws-validate" tests="${a.total}" failures="${a.failed}" time="${seconds(a.durationMs)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** Masks uuids (and ids built on them) as `<id>` and frame numbers as `#…`, so that equal problems of different runs group together. */
+export function normaliseFailure(text: string): string {
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/\bframe #\d+/g, 'frame #…');
 }
 
 function gateExitCode(summaries: RunSummary[], passRate: number, minPassRate: number): number {
@@ -291,6 +375,25 @@ function renderLatencyTable(agg: AggregateReport, chalk: ChalkInstance): string[
 
 function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
+}
+
+function seconds(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(3);
+}
+
+// Text from servers goes into attributes and bodies: control characters removed, markup escaped.
+function xml(value: string): string {
+  return stripControl(value)
+    .replace(
+      /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      '',
+    )
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\t/g, '&#9;');
 }
 
 function compareStrings(a: string, b: string): number {

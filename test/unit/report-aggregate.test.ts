@@ -7,7 +7,9 @@ import {
   aggregateRuns,
   percentiles,
   renderAggregateHuman,
+  normaliseFailure,
   renderAggregateJson,
+  renderAggregateJunit,
   renderAggregateVerdictLine,
   summariseRun,
 } from '../../src/report/aggregate.js';
@@ -40,6 +42,7 @@ function summary(index: number, exitCode: number, failures: string[] = []): RunS
     latencies: noLatency,
     events: allEvents(exitCode === 0 ? 'pass' : 'missing'),
     failures,
+    diagnoses: [],
   };
 }
 
@@ -255,5 +258,89 @@ describe('aggregate of five runs', () => {
       'aggregate',
     ]);
     expect(parsed).toEqual(JSON.parse(JSON.stringify(agg)));
+  });
+});
+
+describe('cross-talk and diagnoses in the aggregate', () => {
+  const leakLine = (thread: string, frame: number): string =>
+    `cross_talk: 1 event of other live runs of this process arrived on this connection (first: agent_thinking at frame #${frame} with thread_id \`${thread}\`)`;
+  const victimA = {
+    ...summary(1, 1, [leakLine('fdbd2165-53c0-40c1-ad12-3e824accc767', 4)]),
+    diagnoses: ['cross_talk' as const],
+  };
+  const victimB = {
+    ...summary(2, 1, [leakLine('52bc6956-aeb6-4c56-9065-289795756fa5', 5)]),
+    diagnoses: ['cross_talk' as const, 'foreign_events' as const],
+  };
+  const agg = aggregateRuns([victimA, victimB, summary(3, 0), summary(4, 0)], {
+    minPassRate: 1,
+    durationMs: 1000,
+    target,
+  });
+
+  it('counts in how many runs each diagnosis was made', () => {
+    expect(agg.aggregate.diagnoses).toEqual({ foreign_events: 1, cross_talk: 2 });
+    expect(agg.exitCode).toBe(1);
+  });
+
+  it('groups equal problems whose ids and frame numbers differ', () => {
+    expect(agg.aggregate.topFailures).toEqual([
+      {
+        message:
+          'cross_talk: 1 event of other live runs of this process arrived on this connection (first: agent_thinking at frame #… with thread_id `<id>`)',
+        count: 2,
+      },
+    ]);
+    // Each run keeps its own ids.
+    expect(agg.runs[0]?.failures[0]).toContain('fdbd2165-53c0-40c1-ad12-3e824accc767');
+  });
+
+  it('says how many runs saw cross-talk in the terminal summary', () => {
+    expect(renderAggregateHuman(agg, { chalk: plain })).toContain(
+      "cross-talk in 2/4 runs: events of one run arrived on another run's connection",
+    );
+    const clean = aggregateRuns([summary(1, 0)], { minPassRate: 1, durationMs: 1, target });
+    expect(renderAggregateHuman(clean, { chalk: plain })).not.toContain('cross-talk');
+  });
+
+  it.each([
+    ['run_0b5e7f4c-3c1e-4c7b-9d1a-2f6e8a9b0c1d_1 at frame #12', 'run_<id>_1 at frame #…'],
+    ['no ids here #3', 'no ids here #3'],
+  ])('normaliseFailure(%j) -> %j', (input, output) => {
+    expect(normaliseFailure(input)).toBe(output);
+  });
+});
+
+describe('renderAggregateJunit', () => {
+  const thinkingMissing = {
+    ...summary(2, 1, ['agent_thinking missing']),
+    events: { ...allEvents('pass'), agent_thinking: 'missing' as const },
+  };
+  const authError = summary(3, 4, ['AUTH_FAILED: <rejected> & "closed"']);
+  const xml = renderAggregateJunit(
+    aggregateRuns([summary(1, 0), thinkingMissing, authError], {
+      minPassRate: 1,
+      durationMs: 1500,
+      target,
+    }),
+  );
+
+  it('writes one testsuite per run with its ids', () => {
+    expect(xml.match(/<testsuite /g)).toHaveLength(3);
+    expect(xml).toContain('<testsuites name="ws-validate" tests="3" failures="2" time="1.500">');
+    expect(xml).toContain('<testsuite name="ws-validate staging run 2" tests="6" failures="2"');
+    expect(xml).toContain('<property name="thread_id" value="t-2"/>');
+  });
+
+  it('fails the missing event of a failed run and skips the events of an errored one', () => {
+    expect(xml).toContain(
+      '<testcase classname="ws-validate.events" name="agent_thinking">\n      <failure message="agent_thinking missing" type="missing">',
+    );
+    expect(xml).toContain(
+      '<testsuite name="ws-validate staging run 3" tests="6" failures="0" errors="1" skipped="5"',
+    );
+    expect(xml).toContain(
+      '<error message="exit 4" type="exit">AUTH_FAILED: &lt;rejected&gt; &amp; &quot;closed&quot;</error>',
+    );
   });
 });
