@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { RUN_OPTIONS, type OptionSpec } from './cli-options.js';
 import { ExitCode, WsValidateError } from './errors.js';
+import { createRedactor } from './redact.js';
 import { SCENARIOS } from './server/scenarios.js';
 import type { RunFlags } from './settings.js';
 
@@ -39,7 +40,11 @@ function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
 }
 
 /** Builds the commander program; `onRun` etc. receive the parsed options. */
-export function buildProgram(io: CliIo, result: { code: number }): Command {
+export function buildProgram(
+  io: CliIo,
+  result: { code: number },
+  redact: (text: string) => string = createRedactor([]),
+): Command {
   const program = new Command('ws-validate');
   program
     .description(
@@ -48,10 +53,13 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
     )
     .version(readVersion(), '-V, --version')
     .exitOverride()
+    // Options after a subcommand belong to it: `check --json`, `schemas --schemas`, `envs --config`.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(text),
+      // One line (commander puts its suggestion on a second one), with secrets masked.
+      outputError: (text, write) => write(`${redact(flattenLines(text))}\n`),
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', EXIT_CODE_HELP);
@@ -146,34 +154,88 @@ Exit codes:
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const result = { code: ExitCode.Pass as number };
-  const program = buildProgram(io, result);
+  const redact = createRedactor(secretsIn(argv, io.env));
+  const program = buildProgram(io, result, redact);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return result.code;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, redact);
   }
 }
 
-/** The one place that maps an exception to an exit code and a message on stderr. */
-export function reportError(error: unknown, io: CliIo): number {
+const USAGE_HINT = 'run ws-validate --help for usage';
+
+// Hints for usage errors whose source gives none.
+const FALLBACK_HINTS: Readonly<Record<string, string>> = {
+  CONFIG_INVALID: 'fix the file; "Config file" in the README shows the expected shape',
+  CONFIG_UNREADABLE: 'check the --config path and its permissions',
+  TOKEN_COMMAND_FAILED: 'run the command by hand: it should exit 0 and print only the token',
+  TOKEN_FILE_UNREADABLE: 'check the --token-file path and its permissions',
+};
+
+/**
+ * The one place that maps an exception to an exit code and a message on stderr: an expected error
+ * is one `error:` line and one `hint:` line, both redacted; only a bug prints a stack.
+ */
+export function reportError(
+  error: unknown,
+  io: CliIo,
+  redact: (text: string) => string = createRedactor([]),
+): number {
+  const say = (text: string): void => void io.stderr.write(`${redact(flattenLines(text))}\n`);
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
       return ExitCode.Pass;
     }
     if (error.code === 'commander.help') return ExitCode.Pass;
     // commander already printed its message; add the way to more help.
-    io.stderr.write('(run ws-validate --help for usage)\n');
+    say(`hint: ${USAGE_HINT}`);
     return ExitCode.Usage;
   }
   if (error instanceof WsValidateError) {
-    io.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    say(`error: ${error.message}`);
+    const hint =
+      error.hint ??
+      FALLBACK_HINTS[error.code] ??
+      (error.exitCode === ExitCode.Usage ? USAGE_HINT : undefined);
+    if (hint) say(`hint: ${hint}`);
     return error.exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`internal error: ${stack}\nThis is a bug in ws-validate; please report it.\n`);
+  io.stderr.write(
+    `${redact(`internal error: ${stack}`)}\nThis is a bug in ws-validate; please report it.\n`,
+  );
   return ExitCode.Internal;
+}
+
+// Flags and environment variables whose value is a secret, masked in every error message.
+const SECRET_FLAGS = ['--token', '--jwt-secret', '--e2e-key'];
+const SECRET_ENV = ['WS_VALIDATE_TOKEN', 'WS_VALIDATE_JWT_SECRET', 'E2E_OAUTH_SIMULATION_KEY'];
+
+/** The secrets given on the command line or in the environment, before any parsing. */
+export function secretsIn(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const secrets: string[] = [];
+  argv.forEach((arg, index) => {
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (!SECRET_FLAGS.includes(flag)) return;
+    const value = eq === -1 ? argv[index + 1] : arg.slice(eq + 1);
+    if (value !== undefined) secrets.push(value);
+  });
+  for (const name of SECRET_ENV) {
+    const value = env[name];
+    if (value) secrets.push(value);
+  }
+  return secrets;
+}
+
+/** Joins the lines of a message into one, so that every error stays on one line. */
+function flattenLines(text: string): string {
+  return text.trim().replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 function processIo(): CliIo {
@@ -182,7 +244,11 @@ function processIo(): CliIo {
   const onSignal = (): void => {
     interrupts += 1;
     // A second Ctrl-C means "now": the first one is already closing the socket and reporting.
-    if (interrupts > 1) process.exit(ExitCode.Interrupted);
+    if (interrupts > 1) {
+      process.stderr.write('interrupted again; exiting without a report\n');
+      process.exit(ExitCode.Interrupted);
+    }
+    process.stderr.write('interrupted; closing the connection and reporting what arrived\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -3,10 +3,10 @@ import { createRedactor } from './redact.js';
 
 /** stdout and stderr behind one redactor that learns secrets as the run resolves them. */
 export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  redact(text: string): string;
-  addSecret(secret: string): void;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  redact: (text: string) => string;
+  addSecret: (secret: string) => void;
 }
 
 /** Wraps the CLI's streams so that nothing reaches them without redaction. */

@@ -18,6 +18,7 @@ import type {
 } from './model.js';
 import { redactUrl } from './redact.js';
 import { defaultSchemasDir, loadSchemas } from './schemas.js';
+import { isScenarioName, SCENARIOS } from './server/scenarios.js';
 import { runSession, type ConnectFn } from './session.js';
 import type { RunSettings, TokenSource } from './settings.js';
 import { createTranscriptWriter } from './transcript/writer.js';
@@ -45,7 +46,7 @@ export interface RunDeps {
   /** Registers a secret so that every output redacts it from now on. */
   addSecret(secret: string): void;
   /** Redacts known secrets from a text (for files written during the run). */
-  redact(text: string): string;
+  redact: (text: string) => string;
   /** Called for every frame of every run, after it was judged (verbose output). */
   onFrame?(frame: FrameRecord, runIndex: number): void;
   /** The other runs live at the same time (repeated runs), for cross-talk detection. */
@@ -84,6 +85,12 @@ const EMBEDDED_STEP_DELAY_MS = 100;
 
 /** Loads the schemas, starts the embedded server when asked, and prepares token minting. */
 export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
+  const { scenario } = settings;
+  if (settings.embedded && scenario !== null && !isScenarioName(scenario)) {
+    throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${scenario}"`, {
+      hint: `use one of ${SCENARIOS.map((s) => s.name).join(', ')} (see ws-validate serve --help)`,
+    });
+  }
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
   if (settings.tls.insecure) {
     deps.warn(
@@ -100,7 +107,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     const server = await startReferenceServer({
       jwtSecret: secret,
       stepDelayMs: EMBEDDED_STEP_DELAY_MS,
-      ...(settings.scenario ? { scenario: settings.scenario as never } : {}),
+      ...(scenario !== null && isScenarioName(scenario) ? { scenario } : {}),
     });
     url = server.url;
     source = { kind: 'mint', secret };
@@ -253,8 +260,12 @@ async function attemptRun(
   });
 
   let outcome: SessionOutcome & { connectMs: number | null };
+  const ca = settings.tls.ca === null ? undefined : await readCa(settings.tls.ca);
   const recorder = settings.record
-    ? await createTranscriptWriter(settings.record, { redact: deps.redact })
+    ? await createTranscriptWriter(settings.record, {
+        redact: deps.redact,
+        maxFrameBytes: settings.maxFrameBytes,
+      })
     : null;
   deps.peers?.add(trigger.info);
   try {
@@ -262,7 +273,7 @@ async function attemptRun(
     const placed = token
       ? applyToken(target.url, token, settings.placement)
       : { url: target.url, headers: {}, protocols: [] };
-    await recorder?.writeHeader({
+    recorder?.writeHeader({
       target: { env: target.env, url: displayUrl },
       trigger: trigger.info,
       triggerFrame: trigger.frame,
@@ -276,7 +287,7 @@ async function attemptRun(
       trigger: trigger.frame,
       budgets: settings.budgets,
       maxFrameBytes: settings.maxFrameBytes,
-      ...(settings.tls.ca ? { ca: await readCa(settings.tls.ca) } : {}),
+      ...(ca === undefined ? {} : { ca }),
       insecure: settings.tls.insecure,
       observe: (frame) => judge.observe(frame),
       onFrame: (frame) => {
@@ -289,7 +300,10 @@ async function attemptRun(
     });
   } catch (error) {
     // A token source that fails to reach its service is a connection or auth failure of this run.
-    if (!(error instanceof WsValidateError) || error.exitCode === ExitCode.Usage) throw error;
+    if (!(error instanceof WsValidateError) || error.exitCode === ExitCode.Usage) {
+      await recorder?.close();
+      throw error;
+    }
     outcome = {
       reason: 'closed',
       close: null,
@@ -305,7 +319,7 @@ async function attemptRun(
   } finally {
     deps.peers?.delete(trigger.info);
   }
-  await recorder?.writeEnd(outcome);
+  recorder?.writeEnd(outcome);
   await recorder?.close();
 
   const judgement = judge.finish(outcome);

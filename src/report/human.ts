@@ -27,7 +27,11 @@ export function renderHuman(report: RunReport, options: HumanOptions): string {
   const { chalk } = options;
   const sections: string[][] = [
     renderHeader(report, chalk),
-    ...(options.verbose === true ? [renderSession(report, chalk)] : []),
+    ...(options.verbose === true
+      ? [renderSession(report, chalk)]
+      : report.attempts.length > 1
+        ? [renderAttempts(report, chalk)]
+        : []),
     renderEvents(report.events, chalk),
     renderRules(report.rules, chalk),
     renderDiagnoses(report, chalk),
@@ -82,14 +86,20 @@ function renderSession(report: RunReport, chalk: ChalkInstance): string[] {
     `  frames    ${report.frames.received} received · ${report.frames.sent} sent`,
     `  close     ${close}`,
   ];
-  for (const attempt of report.attempts) {
-    const error =
-      attempt.error === undefined
-        ? ''
-        : `  ${oneLine(attempt.error.code)} ${oneLine(attempt.error.message)}`;
-    lines.push(`  attempt ${attempt.attempt} ${formatDuration(attempt.durationMs)}${error}`);
-  }
-  return lines;
+  return [...lines, ...report.attempts.map(renderAttempt)];
+}
+
+// Retries are worth seeing without --verbose: a pass after a failed connect is still a warning sign.
+function renderAttempts(report: RunReport, chalk: ChalkInstance): string[] {
+  return [chalk.bold('attempts'), ...report.attempts.map(renderAttempt)];
+}
+
+function renderAttempt(attempt: RunReport['attempts'][number]): string {
+  const error =
+    attempt.error === undefined
+      ? ''
+      : `  ${oneLine(attempt.error.code)} ${oneLine(attempt.error.message)}`;
+  return `  attempt ${attempt.attempt} ${formatDuration(attempt.durationMs)}${error}`;
 }
 
 function renderEvents(events: EventResult[], chalk: ChalkInstance): string[] {

@@ -1,0 +1,189 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+import { runCli } from '../helpers/cli.js';
+import { signTestToken } from '../helpers/server-client.js';
+
+const SECRET = 'planted-jwt-secret-7f3a9c2e5b1d';
+const FAST = ['--first-event-timeout', '1s', '--timeout', '3s', '--grace', '50ms'];
+
+let server: ReferenceServer;
+let token: string;
+let signature: string;
+let root: string;
+let refusedPort: number;
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  server = await startReferenceServer({ jwtSecret: SECRET, stepDelayMs: 10 });
+  token = await signTestToken(SECRET, { sub: 'secret-test-user' });
+  signature = token.split('.')[2] ?? '';
+  root = await mkdtemp(join(tmpdir(), 'ws-validate-secrets-'));
+  refusedPort = await freePort();
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** One way of running the CLI with a planted secret, and the exit code it must end with. */
+interface Case {
+  name: string;
+  exitCode: number;
+  args: (dir: string) => string[];
+  /** Also write every report format, a recording and a GitHub step summary. */
+  files?: boolean;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'token in the header',
+    exitCode: 0,
+    files: true,
+    args: () => ['--url', server.url, '--token', token, '--auth', 'header', '--verbose'],
+  },
+  {
+    name: 'token in a subprotocol',
+    exitCode: 0,
+    files: true,
+    args: () => ['--url', server.url, '--token', token, '--auth', 'subprotocol', '--verbose'],
+  },
+  {
+    name: 'token in the query',
+    exitCode: 0,
+    files: true,
+    args: () => ['--url', server.url, '--token', token, '--auth', 'query', '--verbose'],
+  },
+  {
+    name: 'token with --json',
+    exitCode: 0,
+    files: true,
+    args: () => ['--url', server.url, '--token', token, '--auth', 'query', '--json', '--verbose'],
+  },
+  {
+    name: 'a token minted with --jwt-secret',
+    exitCode: 0,
+    files: true,
+    args: () => ['--url', server.url, '--jwt-secret', SECRET, '--verbose'],
+  },
+  {
+    name: 'an auth failure (101, AUTH_FAILED, 1008)',
+    exitCode: 4,
+    files: true,
+    args: () => ['--url', `${server.url}?scenario=auth_fail`, '--token', token, '--verbose'],
+  },
+  {
+    name: 'an auth failure with the token from --token-file, as JSON',
+    exitCode: 4,
+    files: true,
+    args: (dir) => [
+      '--url',
+      `${server.url}?scenario=auth_fail`,
+      '--token-file',
+      join(dir, 'token.txt'),
+      '--auth',
+      'query',
+      '--json',
+      '--verbose',
+    ],
+  },
+  {
+    name: 'a refused port whose URL carries ?token=',
+    exitCode: 3,
+    files: true,
+    args: () => [
+      '--url',
+      `ws://127.0.0.1:${refusedPort}/ws?token=${token}`,
+      '--token',
+      token,
+      '--retries',
+      '1',
+      '--verbose',
+    ],
+  },
+  {
+    name: 'a usage error naming a URL with ?token=',
+    exitCode: 2,
+    args: () => ['--url', `http//127.0.0.1/ws?token=${token}`, '--token', token],
+  },
+  {
+    name: 'a non-WebSocket URL with the token in it',
+    exitCode: 2,
+    args: () => ['--url', `https://127.0.0.1/ws?token=${token}`, '--jwt-secret', SECRET],
+  },
+];
+
+function fileArgs(dir: string): string[] {
+  return [
+    '--report',
+    `junit=${join(dir, 'report.xml')}`,
+    '--report',
+    `json=${join(dir, 'report.json')}`,
+    '--report',
+    `markdown=${join(dir, 'report.md')}`,
+    '--record',
+    join(dir, 'recording.ndjson'),
+  ];
+}
+
+async function readAll(dir: string): Promise<Record<string, string>> {
+  const names = await readdir(dir);
+  const entries = await Promise.all(
+    names.map(async (name) => [name, await readFile(join(dir, name), 'utf8')] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+describe.concurrent('a planted token never reaches any output or file', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+    const dir = join(root, testCase.name.replace(/\W+/g, '-'));
+    const out = join(dir, 'out');
+    await mkdir(out, { recursive: true });
+    await writeFile(join(dir, 'token.txt'), `${token}\n`);
+    const summary = join(out, 'step-summary.md');
+    const result = await runCli(
+      [...testCase.args(dir), ...FAST, ...(testCase.files ? fileArgs(out) : [])],
+      { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } },
+    );
+
+    expect(result.code, result.stderr).toBe(testCase.exitCode);
+    const files = await readAll(out);
+    if (testCase.files) {
+      expect(Object.keys(files).sort()).toEqual([
+        'recording.ndjson',
+        'report.json',
+        'report.md',
+        'report.xml',
+        'step-summary.md',
+      ]);
+    }
+    const outputs: Record<string, string> = {
+      stdout: result.stdout,
+      stderr: result.stderr,
+      ...files,
+    };
+    // The run did produce output worth searching.
+    expect(result.stdout + result.stderr).not.toBe('');
+    for (const [where, text] of Object.entries(outputs)) {
+      expect(text.includes(token), `the token in ${where}`).toBe(false);
+      expect(text.includes(signature), `the token's signature in ${where}`).toBe(false);
+      expect(text.includes(SECRET), `the jwt secret in ${where}`).toBe(false);
+    }
+  });
+});
