@@ -168,6 +168,7 @@ async function readToken(
       return readTokenFromCommand(source.command, {
         timeoutMs: settings.budgets.connectMs,
         env: deps.env,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       });
     case 'mint':
       deps.addSecret(source.secret);

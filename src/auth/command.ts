@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError, type WsValidateError } from '../errors.js';
 
 /** How to run a token command: its deadline, working directory and environment. */
 export interface TokenCommandOptions {
@@ -7,6 +7,8 @@ export interface TokenCommandOptions {
   timeoutMs: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C: the command is killed and the run is reported as interrupted. */
+  signal?: AbortSignal;
 }
 
 // A token is short; anything this large is a wrong command, not a token.
@@ -46,7 +48,7 @@ export function readTokenFromCommand(
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';
-    let failure: UsageError | null = null;
+    let failure: WsValidateError | null = null;
 
     const killTree = (): void => {
       try {
@@ -57,7 +59,7 @@ export function readTokenFromCommand(
         // Already gone.
       }
     };
-    const fail = (error: UsageError): void => {
+    const fail = (error: WsValidateError): void => {
       if (failure !== null) return;
       failure = error;
       clearTimeout(timer);
@@ -75,6 +77,10 @@ export function readTokenFromCommand(
         ),
       );
     }, options.timeoutMs);
+    const onAbort = (): void =>
+      fail(new InterruptedError(`the token command (${program}) was interrupted`));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.length;
@@ -107,6 +113,7 @@ export function readTokenFromCommand(
     // 'close' (not 'exit') so that all output has been read.
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       if (failure !== null) {
         reject(failure);
         return;

@@ -92,3 +92,14 @@ describe('readTokenFromCommand', () => {
     }
   });
 });
+
+describe('readTokenFromCommand and Ctrl-C', () => {
+  it('kills the command and reports an interruption (exit 130) when the signal aborts', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const pending = readTokenFromCommand('sleep 5', { timeoutMs: 4000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(pending).rejects.toMatchObject({ code: 'INTERRUPTED', exitCode: 130 });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
