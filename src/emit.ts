@@ -1,5 +1,5 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { UsageError } from './errors.js';
 import type { RunReport } from './model.js';
@@ -27,6 +27,8 @@ export interface EmitOptions {
   stderr(text: string): void;
   /** Redacts secrets from text written to files. */
   redact(text: string): string;
+  /** Directory that relative report paths resolve from (default: the process's working directory). */
+  cwd?: string;
 }
 
 /** Renders one report in a file format. */
@@ -62,7 +64,8 @@ export async function emitRunReport(report: RunReport, options: EmitOptions): Pr
 
   for (const target of options.reports) {
     const text = options.redact(renderReportFormat(report, target.format));
-    await writeOutputFile(target.path, text, `--report ${target.format}`);
+    const path = options.cwd === undefined ? target.path : resolve(options.cwd, target.path);
+    await writeOutputFile(path, text, `--report ${target.format}`);
   }
   const summaryPath = options.env.GITHUB_STEP_SUMMARY;
   if (options.stepSummary && summaryPath) {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { checkRecording } from '../check.js';
 import type { CliIo } from '../cli.js';
@@ -12,25 +13,32 @@ interface CheckFlags {
   quiet?: boolean;
   color?: boolean;
   report?: ReportTarget[];
+  /** False with `--no-step-summary`. */
+  stepSummary?: boolean;
+  /** False with `--no-annotations`. */
+  annotations?: boolean;
 }
 
 /** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
 export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {
   const out = createOutput(io, []);
-  const checker = await loadSchemas(flags.schemas ?? defaultSchemasDir());
-  const report = await checkRecording(file, { checker });
+  const checker = await loadSchemas(
+    flags.schemas === undefined ? defaultSchemasDir() : resolve(io.cwd, flags.schemas),
+  );
+  const report = await checkRecording(resolve(io.cwd, file), { checker });
   await emitRunReport(report, {
     json: flags.json ?? false,
     quiet: flags.quiet ?? false,
     verbose: false,
     reports: flags.report ?? [],
-    stepSummary: true,
-    annotations: true,
+    stepSummary: flags.stepSummary ?? true,
+    annotations: flags.annotations ?? true,
     env: io.env,
     chalk: new Chalk({ level: colorLevel(io, flags.color === false ? false : null) }),
     stdout: out.stdout,
     stderr: out.stderr,
     redact: out.redact,
+    cwd: io.cwd,
   });
   return report.exitCode;
 }

@@ -7,7 +7,7 @@ export interface JunitOptions {
   suiteName?: string;
 }
 
-/** Renders a run report as JUnit XML: one testcase per required event and per rule, plus one for a run error. */
+/** Renders a run report as JUnit XML: one testcase per required event and per rule, plus one for a run error or an otherwise unexplained failure. */
 export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
   const suiteName = options.suiteName ?? `ws-validate ${report.target.env}`;
   const cases: string[] = [];
@@ -50,6 +50,27 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
     }
   }
 
+  // A contract failure that no event or rule shows (a non-JSON frame, say) still needs a failing
+  // testcase, or a CI viewer would show a green suite for a red gate.
+  const unexplained = report.verdict === 'fail' && failures === 0;
+  if (unexplained) {
+    failures += 1;
+    const first = report.diagnoses[0];
+    const message =
+      first === undefined
+        ? `the run failed with exit code ${report.exitCode}`
+        : `${first.code}: ${first.message}`;
+    const body =
+      report.diagnoses.length === 0
+        ? message
+        : report.diagnoses.map((d) => `${d.code}: ${d.message}`).join('\n\n');
+    cases.push(
+      `    <testcase classname="ws-validate.run" name="verdict">`,
+      `      <failure message="${attr(message)}" type="${attr(first?.code ?? 'verdict')}">${text(body)}</failure>`,
+      '    </testcase>',
+    );
+  }
+
   const runError = runErrorOf(report);
   if (runError !== undefined) {
     errors += 1;
@@ -64,7 +85,7 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
     );
   }
 
-  const tests = report.events.length + report.rules.length + errors;
+  const tests = report.events.length + report.rules.length + errors + (unexplained ? 1 : 0);
   const time = seconds(report.durationMs);
   const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}"`;
   const out = [
@@ -94,7 +115,13 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
 function eventFailure(event: EventResult): string[] {
   if (event.status === 'missing') {
     const message = `${event.type} never arrived`;
-    return [`      <failure message="${attr(message)}" type="missing">${text(message)}</failure>`];
+    const body = failureBody({
+      path: event.type,
+      message: 'no frame of this type arrived for this run',
+      expected: `at least one ${event.type} frame`,
+      actual: 'none',
+    });
+    return [`      <failure message="${attr(message)}" type="missing">${text(body)}</failure>`];
   }
   const first = event.errors[0];
   const message =

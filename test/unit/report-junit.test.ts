@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/model.js';
 import { renderJunit } from '../../src/report/junit.js';
@@ -119,6 +120,31 @@ describe('renderJunit', () => {
     expect(xmlProblems(xml)).toEqual([]);
     expect(xml).toContain('ab');
     expect(xml).toContain('c&quot;d&apos;e&lt;f&gt;&amp;gh');
+  });
+
+  it.each(['pass', 'fail', 'auth-error', 'special'])(
+    'is accepted by a real XML parser for the %s run',
+    (name) => {
+      expect(XMLValidator.validate(renderJunit(loadReport(name)))).toBe(true);
+    },
+  );
+
+  it('adds a failing verdict testcase when only a diagnosis fails the run', () => {
+    const base = loadReport('pass');
+    const report: RunReport = {
+      ...base,
+      verdict: 'fail',
+      exitCode: 1,
+      diagnoses: [{ code: 'invalid_frame', message: '1 frame was not JSON <text>' }],
+    };
+    const xml = renderJunit(report);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toContain('<testsuite name="ws-validate staging" tests="12" failures="1"');
+    expect(xml).toContain(
+      '<testcase classname="ws-validate.run" name="verdict">\n' +
+        '      <failure message="invalid_frame: 1 frame was not JSON &lt;text&gt;" type="invalid_frame">',
+    );
+    expect(renderJunit(base)).not.toContain('name="verdict"');
   });
 
   it('has nothing for the run error testcase when the run was judged', () => {
