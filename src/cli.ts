@@ -101,6 +101,8 @@ export function buildProgram(
     .option('--json', 'print the JSON report on stdout')
     .option('-q, --quiet', 'print only the verdict line')
     .option('--no-color', 'no colours')
+    .option('--no-step-summary', 'do not append to $GITHUB_STEP_SUMMARY')
+    .option('--no-annotations', 'no ::error annotations under GitHub Actions')
     .option(
       '--report <format=path>',
       'also write a report: junit, json or markdown (repeatable)',

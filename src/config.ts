@@ -1,12 +1,6 @@
 import { UsageError } from './errors.js';
 import type { Budgets } from './model.js';
-import {
-  parseDuration,
-  parsePlacement,
-  parseSize,
-  parseWsUrl,
-  type AuthPlacement,
-} from './options.js';
+import { parseDuration, parsePlacement, parseWsUrl, type AuthPlacement } from './options.js';
 
 /** One named environment: where to connect and how to authenticate. */
 export interface Environment {
@@ -33,8 +27,8 @@ export interface Environment {
   schemas?: string;
   /** Production-like: a run needs --confirm-production. */
   protected?: boolean;
-  /** Where this environment was defined. */
-  source: 'built-in' | string;
+  /** Where this environment was defined: `built-in` or the config file's path. */
+  source: string;
 }
 
 /** The environments every install knows (PROTOCOL.md section 1). */

@@ -119,6 +119,12 @@ export function resolveRunSettings(
     });
   }
 
+  if (flags.record !== undefined && (flags.runs ?? 1) > 1) {
+    throw new UsageError('RECORD_NEEDS_ONE_RUN', '--record records one run, not --runs', {
+      hint: 'drop --runs to record a session, or drop --record',
+    });
+  }
+
   const rawUrl = flags.url ?? env.WS_VALIDATE_URL ?? target.url;
   const urlSource = flags.url ? '--url' : env.WS_VALIDATE_URL ? 'WS_VALIDATE_URL' : target.source;
   const url = rawUrl === null ? null : parseWsUrl(rawUrl, urlSource);

@@ -101,6 +101,7 @@ async function validate(
         stepSummary: settings.stepSummary,
         annotations: settings.annotations,
         env: io.env,
+        cwd: io.cwd,
         chalk,
         stdout: out.stdout,
         stderr: out.stderr,

@@ -1,4 +1,6 @@
 import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
 
 import { UsageError } from '../errors.js';
@@ -38,6 +40,11 @@ export async function createTranscriptWriter(
 ): Promise<TranscriptWriter> {
   const { redact } = options;
   const limit = options.maxFrameBytes ?? DEFAULT_RECORD_FRAME_LIMIT;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw unwritable(path, error as Error);
+  }
   const stream = createWriteStream(path, { flags: 'w' });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => {

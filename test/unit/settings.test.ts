@@ -182,3 +182,11 @@ describe('configured environments without a url', () => {
     expect(resolveRunSettings({ env: 'qa', url: 'ws://x/ws' }, {}, cfg).budgets.totalMs).toBe(5000);
   });
 });
+
+describe('--record with --runs', () => {
+  it('is refused: a recording holds one session', () => {
+    expect(() =>
+      resolveRunSettings({ env: 'embedded', record: 'r.ndjson', runs: 3 }, {}, null),
+    ).toThrow(expect.objectContaining({ code: 'RECORD_NEEDS_ONE_RUN', exitCode: 2 }));
+  });
+});

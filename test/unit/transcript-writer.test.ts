@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -196,7 +196,10 @@ describe('createTranscriptWriter', () => {
   });
 
   it('rejects an unwritable path with RECORD_UNWRITABLE naming it', async () => {
-    const path = join(dir, 'no-such-dir', 'run.ndjson');
+    // A regular file where a folder should be: the folder cannot be created.
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'x');
+    const path = join(blocker, 'run.ndjson');
     const error: unknown = await createTranscriptWriter(path, { redact: identity }).catch(
       (e: unknown) => e,
     );
@@ -217,5 +220,20 @@ describe('createTranscriptWriter', () => {
     expect(() => writer.writeEnd({ reason: 'terminal', close: null, durationMs: 1 })).toThrow(
       /closed/,
     );
+  });
+});
+
+describe('createTranscriptWriter folders', () => {
+  it('creates the folder of the recording', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ws-validate-rec-'));
+    try {
+      const path = join(dir, 'nested', 'deeper', 'run.ndjson');
+      const writer = await createTranscriptWriter(path, { redact: (t) => t });
+      writer.writeEnd({ reason: 'closed', close: { code: 1000, reason: '' }, durationMs: 5 });
+      await writer.close();
+      expect(await readFile(path, 'utf8')).toContain('"end":"closed"');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
