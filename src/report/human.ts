@@ -135,8 +135,15 @@ function renderFieldError(error: FieldError, chalk: ChalkInstance): string[] {
       `        expected: ${chalk.green(indentContinuation(error.expected, ' '.repeat(18)))}`,
     );
   }
+  // Shape drift: say where the frame keeps what the contract looks for.
+  const instead = error.message.indexOf(FRAME_HAS);
+  if (instead >= 0) {
+    lines.push(`        found:    ${chalk.yellow(oneLine(error.message.slice(instead + 2)))}`);
+  }
   return lines;
 }
+
+const FRAME_HAS = '; frame has ';
 
 function renderRules(rules: RuleResult[], chalk: ChalkInstance): string[] {
   if (rules.length === 0) return [];
