@@ -247,10 +247,10 @@ function processIo(): CliIo {
     interrupts += 1;
     // A second Ctrl-C means "now": the first one is already closing the socket and reporting.
     if (interrupts > 1) {
-      process.stderr.write('interrupted again; exiting without a report\n');
+      process.stderr.write('interrupted again; exiting now\n');
       process.exit(ExitCode.Interrupted);
     }
-    process.stderr.write('interrupted; closing the connection and reporting what arrived\n');
+    process.stderr.write('interrupted; stopping cleanly (press Ctrl-C again to exit at once)\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);
