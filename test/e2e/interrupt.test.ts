@@ -218,7 +218,7 @@ describe.concurrent('interruption of the built bin', () => {
     const run = start(['--url', server.url, '--token', 'any-token', '--verbose'], context);
     await run.waitForStderr(AGENT_STARTED);
     const sentAt = run.signal('SIGINT');
-    await run.waitForStderr(/interrupted; closing/);
+    await run.waitForStderr(/interrupted; stopping/);
     run.signal('SIGINT');
     const { code, at } = await run.exited;
     expect(code).toBe(130);
