@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { AnySchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { AnySchemaObject, Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
 import { formatContractErrors } from './contract-errors.js';
 import { UsageError } from './errors.js';
 import type { FrameCheck, FrameChecker } from './model.js';
@@ -30,13 +30,14 @@ const SCHEMA_SUFFIX = '.schema.json';
 const HINT =
   'Fix or remove the file, or point ws-validate at another schema directory; `ws-validate schemas` lists every file with its status.';
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsModule.default;
+/** A compiled validator: ajv's, or one precompiled at build time (same shape, no `.schema`). */
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 interface CompiledFile {
   file: string;
   covers: string | null;
-  validate?: ValidateFunction;
+  validate?: Validator;
+  schema?: AnySchemaObject;
   error?: string;
   /** Which step failed; the earliest step names the root cause when files depend on each other. */
   stage?: number;
@@ -50,7 +51,11 @@ export function defaultSchemasDir(): string {
 /** Reads, compiles and indexes every `*.schema.json` in `dir`; throws UsageError naming the first broken file. */
 export async function loadSchemas(dir: string): Promise<LoadedSchemas> {
   const absDir = resolve(dir);
-  const files = await compileDir(absDir);
+  if (absDir === defaultSchemasDir()) {
+    const precompiled = await loadPrecompiled(absDir, PRECOMPILED_MODULE);
+    if (precompiled !== null) return precompiled;
+  }
+  const { results: files } = await compileDir(absDir);
   const broken = files
     .filter((f) => f.error !== undefined)
     .sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0))[0];
@@ -71,11 +76,17 @@ export async function loadSchemas(dir: string): Promise<LoadedSchemas> {
     );
   }
 
-  const validators = new Map<string, ValidateFunction>();
+  return createChecker(absDir, files);
+}
+
+function createChecker(absDir: string, files: readonly CompiledFile[]): LoadedSchemas {
+  const validators = new Map<string, Validator>();
+  const schemas = new Map<string, AnySchemaObject | undefined>();
   const covers: Record<string, string> = {};
   for (const f of files) {
     if (f.covers === null || f.validate === undefined) continue;
     validators.set(f.covers, f.validate);
+    schemas.set(f.covers, f.schema);
     covers[f.covers] = f.file;
   }
   const schemaNames = Object.freeze([...validators.keys()]);
@@ -94,7 +105,7 @@ export async function loadSchemas(dir: string): Promise<LoadedSchemas> {
       if (validate(frame)) return { schema: type, errors: [] };
       return {
         schema: type,
-        errors: formatContractErrors(validate.errors ?? [], frame, validate.schema),
+        errors: formatContractErrors(validate.errors ?? [], frame, schemas.get(type)),
       };
     },
   };
@@ -102,7 +113,7 @@ export async function loadSchemas(dir: string): Promise<LoadedSchemas> {
 
 /** Lists every `*.schema.json` in `dir` with the type it covers or why it is broken; throws only when `dir` cannot be read. */
 export async function inspectSchemas(dir: string): Promise<SchemaFileStatus[]> {
-  const files = await compileDir(resolve(dir));
+  const { results: files } = await compileDir(resolve(dir));
   return files.map((f) =>
     f.error === undefined
       ? { file: f.file, covers: f.covers }
@@ -110,7 +121,14 @@ export async function inspectSchemas(dir: string): Promise<SchemaFileStatus[]> {
   );
 }
 
-async function compileDir(dir: string): Promise<CompiledFile[]> {
+interface ParsedFile {
+  file: string;
+  text?: string;
+  schema?: AnySchemaObject;
+  error?: string;
+}
+
+async function readSchemaFiles(dir: string): Promise<ParsedFile[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -124,30 +142,36 @@ async function compileDir(dir: string): Promise<CompiledFile[]> {
   }
   const fileNames = names.filter((n) => n.endsWith(SCHEMA_SUFFIX)).sort();
 
-  const parsed = await Promise.all(
-    fileNames.map(
-      async (file): Promise<{ file: string; schema?: AnySchemaObject; error?: string }> => {
-        let text: string;
-        try {
-          text = await readFile(join(dir, file), 'utf8');
-        } catch (err) {
-          return { file, error: `cannot be read: ${(err as Error).message}` };
+  return Promise.all(
+    fileNames.map(async (file): Promise<ParsedFile> => {
+      let text: string;
+      try {
+        text = await readFile(join(dir, file), 'utf8');
+      } catch (err) {
+        return { file, error: `cannot be read: ${(err as Error).message}` };
+      }
+      try {
+        const schema: unknown = JSON.parse(text);
+        if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+          return { file, error: 'not a JSON Schema: the file must hold a JSON object' };
         }
-        try {
-          const schema: unknown = JSON.parse(text);
-          if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-            return { file, error: 'not a JSON Schema: the file must hold a JSON object' };
-          }
-          return { file, schema: schema as AnySchemaObject };
-        } catch (err) {
-          return { file, error: `not valid JSON: ${describeParseError(err, text)}` };
-        }
-      },
-    ),
+        return { file, text, schema: schema as AnySchemaObject };
+      } catch (err) {
+        return { file, error: `not valid JSON: ${describeParseError(err, text)}` };
+      }
+    }),
   );
+}
 
-  // One instance for every file, so `$ref`s between files resolve and each schema compiles once.
-  const ajv = new Ajv2020({
+// One instance for every file, so `$ref`s between files resolve and each schema compiles once.
+// ajv is loaded only here: a run with the bundled, precompiled schemas never needs it.
+async function createAjv(source: boolean): Promise<Ajv2020> {
+  // CommonJS modules: `default` is their module.exports, both under Node's loader and bundled.
+  const [{ default: ajvModule }, { default: addFormatsModule }] = await Promise.all([
+    import('ajv/dist/2020.js'),
+    import('ajv-formats'),
+  ]);
+  const ajv = new ajvModule.Ajv2020({
     allErrors: true,
     strict: true,
     // Union types and loose typing are legitimate in user-written contracts; unknown keywords are not.
@@ -158,9 +182,18 @@ async function compileDir(dir: string): Promise<CompiledFile[]> {
     verbose: true,
     // The CLI's stdout carries only the report.
     logger: false,
+    ...(source ? { code: { source: true } } : {}),
   });
-  addFormats(ajv);
+  addFormatsModule.default(ajv);
+  return ajv;
+}
 
+async function compileDir(
+  dir: string,
+  options: { source?: boolean } = {},
+): Promise<{ ajv: Ajv2020; parsed: ParsedFile[]; results: CompiledFile[] }> {
+  const parsed = await readSchemaFiles(dir);
+  const ajv = await createAjv(options.source ?? false);
   const results: CompiledFile[] = parsed.map((p) =>
     p.error === undefined
       ? { file: p.file, covers: null }
@@ -185,6 +218,7 @@ async function compileDir(dir: string): Promise<CompiledFile[]> {
     if (p.schema === undefined || result === undefined || result.error !== undefined) return;
     try {
       result.validate = ajv.compile(p.schema);
+      result.schema = p.schema;
     } catch (err) {
       Object.assign(result, { error: (err as Error).message, stage: 3 });
       return;
@@ -203,7 +237,7 @@ async function compileDir(dir: string): Promise<CompiledFile[]> {
     coveredBy.set(type, p.file);
     result.covers = type;
   });
-  return results;
+  return { ajv, parsed, results };
 }
 
 // The type a schema validates: its `properties.type.const`, else the name in `<type>.schema.json`,
@@ -276,4 +310,70 @@ function describeParseError(err: unknown, text: string): string {
   const line = before.length;
   const column = (before[before.length - 1]?.length ?? 0) + 1;
   return `${message} (line ${line}, column ${column})`;
+}
+
+/** Where the build writes the bundled schemas, precompiled (see `generateContractModule`). */
+const PRECOMPILED_MODULE = './contract.cjs';
+
+/** The shape of a precompiled contract module. */
+interface PrecompiledContract {
+  fingerprint: string;
+  /** Message type -> export name of its validator and the schema file. */
+  covers: Record<string, { export: string; file: string }>;
+  [exportName: string]: unknown;
+}
+
+/** A digest of every schema file's name and text, so a precompiled module is used only while it matches. */
+export function fingerprintSchemas(files: readonly { file: string; text?: string }[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.file}\0${f.text ?? ''}\0`);
+  return hash.digest('hex');
+}
+
+/** Compiles `dir` once more into standalone CommonJS validators, for the build to ship beside the code. */
+export async function generateContractModule(dir: string): Promise<string> {
+  const absDir = resolve(dir);
+  const { ajv, parsed, results } = await compileDir(absDir, { source: true });
+  const broken = results.find((f) => f.error !== undefined);
+  if (broken !== undefined) {
+    throw new Error(`${broken.file}: ${broken.error ?? 'unknown reason'}`);
+  }
+  const { default: standaloneModule } = await import('ajv/dist/standalone/index.js');
+  const exportsByName: Record<string, string> = {};
+  const covers: PrecompiledContract['covers'] = {};
+  results.forEach((f, i) => {
+    if (f.covers === null || f.schema === undefined) return;
+    const name = `validate_${i}`;
+    exportsByName[name] = typeof f.schema.$id === 'string' ? f.schema.$id : f.file;
+    covers[f.covers] = { export: name, file: f.file };
+  });
+  const code = standaloneModule.default(ajv, exportsByName);
+  const meta = `exports.fingerprint = ${JSON.stringify(fingerprintSchemas(parsed))};
+exports.covers = ${JSON.stringify(covers)};
+`;
+  return `${code}\n${meta}`;
+}
+
+/** Loads the precompiled validators of the bundled schemas; null when absent or stale. */
+export async function loadPrecompiled(
+  absDir: string,
+  modulePath: string,
+): Promise<LoadedSchemas | null> {
+  let contract: PrecompiledContract;
+  try {
+    contract = createRequire(import.meta.url)(modulePath) as PrecompiledContract;
+  } catch {
+    return null;
+  }
+  const parsed = await readSchemaFiles(absDir);
+  if (parsed.some((p) => p.error !== undefined)) return null;
+  if (contract.fingerprint !== fingerprintSchemas(parsed)) return null;
+  const schemaOf = new Map(parsed.map((p) => [p.file, p.schema]));
+  const files: CompiledFile[] = Object.entries(contract.covers).map(([type, entry]) => ({
+    file: entry.file,
+    covers: type,
+    validate: contract[entry.export] as Validator,
+    schema: schemaOf.get(entry.file),
+  }));
+  return createChecker(absDir, files);
 }
