@@ -164,6 +164,9 @@ export function noteFrame(
   const data = frame.data;
   const type = readType(data);
   if (!isConnectionFrame(type)) facts.nonConnectionFrames += 1;
+  // An agent event is neither an echo, an ack, a wrapper nor a clobbered type: skip the checks
+  // below for the bulk of the stream (unless the trigger itself has an event's name).
+  if (isRequiredEvent(type) && type !== context.triggerType) return;
   if (isEchoOf(data, context.triggerFrame)) facts.echoes += 1;
   if (isAckFor(data, context.triggerType)) {
     facts.triggerAcks += 1;

@@ -258,15 +258,19 @@ export function createJudge(options: JudgeOptions): Judge {
   ): FrameVerdict {
     const ids = readEventIds(frame.data);
     const attribution = scope.attribute(type, ids);
+    const tool = readToolKeys(frame.data);
+    // Built field by field: this runs for every event of a recording that may hold millions.
     rules.observe({
       type,
       seq: frame.seq,
       atMs: frame.atMs,
       attribution,
-      ...ids,
-      ...readToolKeys(frame.data),
+      threadId: ids.threadId,
+      runId: ids.runId,
+      correlationId: tool.correlationId,
+      toolName: tool.toolName,
     });
-    const peer = checkPeer(frame, type, readCarriedIds(frame.data));
+    const peer = options.peers !== undefined && checkPeer(frame, type, readCarriedIds(frame.data));
     if (!belongsToRun(attribution)) {
       if (!peer) noteForeignEvent(facts, `${type} at frame #${frame.seq} with ${describeIds(ids)}`);
       warnSchema(frame, type, errors);
@@ -297,7 +301,7 @@ export function createJudge(options: JudgeOptions): Judge {
   ): FrameVerdict {
     warnSchema(frame, type, errors);
     const ids = readEventIds(frame.data);
-    checkPeer(frame, type, readCarriedIds(frame.data));
+    if (options.peers !== undefined) checkPeer(frame, type, readCarriedIds(frame.data));
     if (!belongsToRun(scope.attribute(type, ids))) {
       warn(`frame #${frame.seq} (${type}) belongs to another run (${describeIds(ids)}); ignored`);
       return NOT_AGENT;
@@ -335,13 +339,15 @@ export function createJudge(options: JudgeOptions): Judge {
         return observeError(frame, type, check.errors);
       }
       warnSchema(frame, type ?? '(untyped)', check.errors);
-      // Other frames are checked on run ids only: connection frames carry the token's user, which
-      // with a shared token need not be this run's user.
-      const { thread_id: threadId, run_id: runId } = readCarriedIds(frame.data);
-      checkPeer(frame, type ?? '(untyped)', {
-        ...(threadId === undefined ? {} : { thread_id: threadId }),
-        ...(runId === undefined ? {} : { run_id: runId }),
-      });
+      if (options.peers !== undefined) {
+        // Other frames are checked on run ids only: connection frames carry the token's user,
+        // which with a shared token need not be this run's user.
+        const { thread_id: threadId, run_id: runId } = readCarriedIds(frame.data);
+        checkPeer(frame, type ?? '(untyped)', {
+          ...(threadId === undefined ? {} : { thread_id: threadId }),
+          ...(runId === undefined ? {} : { run_id: runId }),
+        });
+      }
       // A wrapped agent_completed ends the run, so wrapped streams do not wait out the budget.
       return {
         agentEvent: false,
