@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   aggregateRuns,
   summariseRun,
@@ -59,6 +60,8 @@ export async function runMany(
   onProgress?: (progress: RunProgress) => void,
 ): Promise<AggregateReport> {
   const total = settings.runs;
+  // Every live session listens for Ctrl-C on the one shared signal.
+  if (deps.signal) setMaxListeners(settings.concurrency + 10, deps.signal);
   const summaries: RunSummary[] = [];
   const started = deps.clock();
   let next = 0;

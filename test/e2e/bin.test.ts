@@ -129,6 +129,23 @@ describe('exit codes, end to end', () => {
   });
 });
 
+describe('repeated runs through the bin', () => {
+  it('run 30 sessions at once without a listener-leak warning', async () => {
+    const result = await runBin([
+      '--env',
+      'embedded',
+      '--runs',
+      '30',
+      '--concurrency',
+      '30',
+      '--quiet',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/30\/30/);
+    expect(result.stderr).not.toMatch(/MaxListenersExceededWarning/);
+  });
+});
+
 describe('a default-local run that finds nothing', () => {
   it('suggests --env embedded', async () => {
     // No --env: the target is local (ws://localhost:8000/ws); make sure nothing listens there.
