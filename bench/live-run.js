@@ -30,7 +30,7 @@ export async function benchLiveRun({ reps = 20 } = {}) {
   const server = await startServer(SECRET);
   try {
     const node = process.execPath;
-    // The smallest grace the duration parser accepts; the default 300ms would dominate the run.
+    // A grace as short as the minimal client's (none); the default 300ms would dominate the run.
     const cliArgs = [BIN, '--url', server.url, '--jwt-secret', SECRET, '--grace', '1ms'];
     const clientArgs = [join(ROOT, 'bench', 'minimal-client.js'), '--url', server.url];
     const sides = {

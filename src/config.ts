@@ -143,7 +143,7 @@ function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredE
   check('url', parseWsUrl);
   check('auth', parsePlacement);
   for (const key of ['timeout', 'firstEventTimeout', 'connectTimeout', 'grace']) {
-    check(key, parseDuration);
+    check(key, (value, flag) => parseDuration(value, flag, { allowZero: key === 'grace' }));
   }
   return { ...(fields as Partial<Environment>), name, source: path };
 }

@@ -2,11 +2,17 @@ import { UsageError } from './errors.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Parses a duration such as `500ms`, `15s`, `1.5s` or `2m` into milliseconds. */
-export function parseDuration(text: string, flag = 'duration'): number {
+/** Parses a duration such as `500ms`, `15s`, `1.5s` or `2m` into milliseconds; zero only when allowed. */
+export function parseDuration(
+  text: string,
+  flag = 'duration',
+  options: { allowZero?: boolean } = {},
+): number {
+  // A bare 0 needs no unit.
+  if (options.allowZero && /^\s*0\s*$/.test(text)) return 0;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/i.exec(text);
   const value = match ? Number(match[1]) * (DURATION_UNITS[match[2]!.toLowerCase()] ?? NaN) : NaN;
-  if (!Number.isFinite(value) || value <= 0) {
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.allowZero)) {
     throw new UsageError('BAD_DURATION', `${flag}: "${text}" is not a duration`, {
       hint: 'use a number with a unit, e.g. 500ms, 15s or 2m',
     });

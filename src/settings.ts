@@ -187,7 +187,10 @@ export function resolveRunSettings(
 }
 
 function duration(text: string | undefined, flag: string, fallback: number): number {
-  return text === undefined ? fallback : parseDuration(text, flag);
+  // No grace period at all is a choice; every other budget must leave some time.
+  return text === undefined
+    ? fallback
+    : parseDuration(text, flag, { allowZero: flag === '--grace' });
 }
 
 function resolveTokenSource(

@@ -2,12 +2,6 @@ import type { CliIo } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { parseCount, parseDuration } from '../options.js';
 
-/** Parses `--step-delay`, where `0` (or `0ms`) means no delay at all. */
-function parseStepDelay(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  return /^\s*0+(ms|s)?\s*$/.test(text) ? 0 : parseDuration(text, '--step-delay');
-}
-
 /** `ws-validate serve`: runs the reference agent server until SIGINT/SIGTERM. */
 export async function serveCommand(
   flags: Record<string, string | undefined>,
@@ -21,7 +15,10 @@ export async function serveCommand(
     });
   }
   const port = parseCount(flags.port ?? '8765', '--port', 0, 65_535);
-  const stepDelayMs = parseStepDelay(flags.stepDelay);
+  const stepDelayMs =
+    flags.stepDelay === undefined
+      ? undefined
+      : parseDuration(flags.stepDelay, '--step-delay', { allowZero: true });
   const secret = flags.jwtSecret ?? server.generateSecret();
   const running = await server.startReferenceServer({
     host: flags.host ?? '127.0.0.1',

@@ -105,3 +105,18 @@ describe('parseWsUrl', () => {
     expect(() => parseWsUrl('api.example.com')).toThrow(/is not a URL/);
   });
 });
+
+describe('parseDuration with zero allowed', () => {
+  it.each([
+    ['0', 0],
+    ['0ms', 0],
+    ['0s', 0],
+    ['250ms', 250],
+  ])('%s -> %d ms', (text, ms) =>
+    expect(parseDuration(text, '--grace', { allowZero: true })).toBe(ms),
+  );
+  it('still rejects negative and unit-less non-zero values', () => {
+    expect(() => parseDuration('-1ms', '--grace', { allowZero: true })).toThrow(UsageError);
+    expect(() => parseDuration('5', '--grace', { allowZero: true })).toThrow(UsageError);
+  });
+});

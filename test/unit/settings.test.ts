@@ -190,3 +190,10 @@ describe('--record with --runs', () => {
     ).toThrow(expect.objectContaining({ code: 'RECORD_NEEDS_ONE_RUN', exitCode: 2 }));
   });
 });
+
+describe('--grace 0', () => {
+  it('means no grace period, while a zero total budget stays an error', () => {
+    expect(resolveRunSettings({ grace: '0ms' }, {}, null).budgets.graceMs).toBe(0);
+    expect(() => resolveRunSettings({ timeout: '0s' }, {}, null)).toThrow(/--timeout/);
+  });
+});
