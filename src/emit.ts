@@ -1,10 +1,15 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
+import type { AggregateReport } from './report/aggregate.js';
 import { UsageError } from './errors.js';
 import type { RunReport } from './model.js';
 import type { ReportTarget } from './options.js';
 import {
+  renderAggregateHuman,
+  renderAggregateJson,
+  renderAggregateJunit,
+  renderAggregateVerdictLine,
   renderGithubAnnotations,
   renderHuman,
   renderJson,
@@ -56,6 +61,10 @@ export async function writeOutputFile(path: string, text: string, flag: string):
   }
 }
 
+function reportPath(target: ReportTarget, options: EmitOptions): string {
+  return options.cwd === undefined ? target.path : resolve(options.cwd, target.path);
+}
+
 /** Prints the report on stdout and writes every requested report file, summary and annotation. */
 export async function emitRunReport(report: RunReport, options: EmitOptions): Promise<void> {
   if (options.json) options.stdout(renderJson(report));
@@ -64,8 +73,7 @@ export async function emitRunReport(report: RunReport, options: EmitOptions): Pr
 
   for (const target of options.reports) {
     const text = options.redact(renderReportFormat(report, target.format));
-    const path = options.cwd === undefined ? target.path : resolve(options.cwd, target.path);
-    await writeOutputFile(path, text, `--report ${target.format}`);
+    await writeOutputFile(reportPath(target, options), text, `--report ${target.format}`);
   }
   const summaryPath = options.env.GITHUB_STEP_SUMMARY;
   if (options.stepSummary && summaryPath) {
@@ -79,5 +87,31 @@ export async function emitRunReport(report: RunReport, options: EmitOptions): Pr
   }
   if (options.annotations && options.env.GITHUB_ACTIONS === 'true') {
     for (const line of renderGithubAnnotations(report)) options.stderr(`${line}\n`);
+  }
+}
+
+/** Prints the aggregate of repeated runs and writes its JSON and JUnit report files. */
+export async function emitAggregateReport(
+  aggregate: AggregateReport,
+  options: EmitOptions,
+): Promise<void> {
+  const { chalk } = options;
+  if (options.json) options.stdout(renderAggregateJson(aggregate));
+  else if (options.quiet) options.stdout(`${renderAggregateVerdictLine(aggregate, chalk)}\n`);
+  else options.stdout(renderAggregateHuman(aggregate, { chalk }));
+
+  for (const target of options.reports) {
+    // A Markdown summary describes one run; repeated runs write JSON and JUnit only.
+    if (target.format === 'markdown') {
+      options.stderr('warning: --report markdown is not written for --runs > 1\n');
+      continue;
+    }
+    const text =
+      target.format === 'json' ? renderAggregateJson(aggregate) : renderAggregateJunit(aggregate);
+    await writeOutputFile(
+      reportPath(target, options),
+      options.redact(text),
+      `--report ${target.format}`,
+    );
   }
 }

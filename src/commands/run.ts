@@ -2,16 +2,10 @@ import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
 import type { CliIo } from '../cli.js';
 import { loadConfig } from '../config-loader.js';
-import { emitRunReport, writeOutputFile } from '../emit.js';
+import { emitAggregateReport, emitRunReport, type EmitOptions } from '../emit.js';
 import { WsValidateError } from '../errors.js';
 import type { FrameRecord } from '../model.js';
 import { colorLevel, createOutput, spinnerAllowed, type Output } from '../output.js';
-import {
-  renderAggregateHuman,
-  renderAggregateJson,
-  renderAggregateJunit,
-  renderAggregateVerdictLine,
-} from '../report/index.js';
 import { openTarget, runOnce, type RunDeps } from '../run.js';
 import { runMany } from '../run-many.js';
 import { resolveRunSettings, type RunFlags, type RunSettings } from '../settings.js';
@@ -66,36 +60,7 @@ async function validate(
   try {
     const target = await openTarget(settings, deps);
     try {
-      if (settings.runs > 1) {
-        const aggregate = await runMany(target, settings, deps, (p) =>
-          spinner.update(`${p.done}/${p.total} runs, ${p.failed} failed`),
-        );
-        spinner.stop();
-        out.stdout(
-          settings.output.json
-            ? renderAggregateJson(aggregate)
-            : settings.output.quiet
-              ? `${renderAggregateVerdictLine(aggregate, chalk)}\n`
-              : renderAggregateHuman(aggregate, { chalk }),
-        );
-        for (const report of settings.reports) {
-          // Markdown summaries describe one run; repeated runs write JSON and JUnit only.
-          if (report.format === 'markdown') {
-            out.stderr(`warning: --report markdown is not written for --runs > 1\n`);
-            continue;
-          }
-          const text =
-            report.format === 'json'
-              ? renderAggregateJson(aggregate)
-              : renderAggregateJunit(aggregate);
-          await writeOutputFile(report.path, out.redact(text), `--report ${report.format}`);
-        }
-        return aggregate.exitCode;
-      }
-      spinner.update(`waiting for agent events from ${settings.env}…`);
-      const { report } = await runOnce(target, settings, deps);
-      spinner.stop();
-      await emitRunReport(report, {
+      const emit: EmitOptions = {
         ...settings.output,
         reports: settings.reports,
         stepSummary: settings.stepSummary,
@@ -106,7 +71,19 @@ async function validate(
         stdout: out.stdout,
         stderr: out.stderr,
         redact: out.redact,
-      });
+      };
+      if (settings.runs > 1) {
+        const aggregate = await runMany(target, settings, deps, (p) =>
+          spinner.update(`${p.done}/${p.total} runs, ${p.failed} failed`),
+        );
+        spinner.stop();
+        await emitAggregateReport(aggregate, emit);
+        return aggregate.exitCode;
+      }
+      spinner.update(`waiting for agent events from ${settings.env}…`);
+      const { report } = await runOnce(target, settings, deps);
+      spinner.stop();
+      await emitRunReport(report, emit);
       return report.exitCode;
     } finally {
       await target.close();

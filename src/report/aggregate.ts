@@ -12,6 +12,7 @@ import {
   describeFieldError,
   formatDuration,
   isUnjudgedEvent,
+  joinSections,
   oneLine,
   runErrorOf,
   stripControl,
@@ -238,10 +239,7 @@ export function renderAggregateHuman(agg: AggregateReport, options: AggregateHum
     [`throughput ${a.sessionsPerSecond.toFixed(2)} sessions/s · ${formatDuration(a.durationMs)}`],
     [renderAggregateVerdictLine(agg, chalk)],
   ];
-  return `${sections
-    .filter((lines) => lines.length > 0)
-    .map((lines) => lines.join('\n'))
-    .join('\n\n')}\n`;
+  return joinSections(sections);
 }
 
 /** Renders the last line of the aggregate alone, e.g. `PASS  19/20 runs passed (95.0% ≥ 90.0%) · 47.6s`. */

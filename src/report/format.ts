@@ -83,3 +83,11 @@ export function describeEventProblem(event: EventResult): string {
   if (event.errors.length === 0) return `${event.type} failed`;
   return event.errors.map(describeFieldError).join('; ');
 }
+
+/** Joins report sections (each a list of lines) with a blank line between them, leaving out empty ones. */
+export function joinSections(sections: readonly (readonly string[])[]): string {
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}

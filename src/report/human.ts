@@ -5,6 +5,7 @@ import {
   countReport,
   formatDuration,
   formatOffset,
+  joinSections,
   oneLine,
   runErrorOf,
   stripControl,
@@ -41,10 +42,7 @@ export function renderHuman(report: RunReport, options: HumanOptions): string {
     renderError(report, chalk),
     [renderVerdictLine(report, chalk)],
   ];
-  return `${sections
-    .filter((lines) => lines.length > 0)
-    .map((lines) => lines.join('\n'))
-    .join('\n\n')}\n`;
+  return joinSections(sections);
 }
 
 /** Renders the final verdict line alone, e.g. `PASS  5/5 events · 6/6 rules · 1.2s` (for --quiet). */
