@@ -77,6 +77,10 @@ export interface Target {
   env: string;
   url: string;
   checker: FrameChecker;
+  /** Extra CA certificate for wss://, read once. */
+  ca: Buffer | null;
+  /** Builds a run's trigger with fresh ids (a template file is read once). */
+  buildTrigger(userId: string, newId: () => string): BuiltTrigger;
   tokenFor(userIndex: number): Promise<string | null>;
   close(): Promise<void>;
 }
@@ -92,6 +96,12 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     });
   }
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
+  const ca = settings.tls.ca === null ? null : await readCa(settings.tls.ca);
+  const template = isNamedTrigger(settings.trigger) ? null : await readTemplate(settings.trigger);
+  const buildTrigger = (userId: string, newId: () => string): BuiltTrigger =>
+    buildRunTrigger(settings, template, userId, newId);
+  // A broken template is a usage error before anything starts or connects.
+  buildTrigger(settings.user, () => 'id');
   if (settings.tls.insecure) {
     deps.warn(
       '--insecure: the server certificate is not verified; do not use this against production',
@@ -124,7 +134,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     }
     return token;
   };
-  return { env: settings.env, url, checker, tokenFor, close };
+  return { env: settings.env, url, checker, ca, buildTrigger, tokenFor, close };
 }
 
 function isPerUser(source: TokenSource): boolean {
@@ -185,12 +195,13 @@ async function readToken(
   }
 }
 
-/** Builds the trigger for one run with fresh ids. */
-export async function buildTrigger(
+/** Builds the trigger for one run with fresh ids, from a named trigger or the template's text. */
+export function buildRunTrigger(
   settings: RunSettings,
+  template: string | null,
   userId: string,
   newId: () => string,
-): Promise<BuiltTrigger> {
+): BuiltTrigger {
   const values: TriggerValues = {
     thread_id: newId(),
     run_id: newId(),
@@ -199,16 +210,18 @@ export async function buildTrigger(
     agent: settings.agent,
   };
   if (isNamedTrigger(settings.trigger)) return buildNamedTrigger(settings.trigger, values);
-  let template: string;
+  return buildTemplateTrigger(template ?? '', settings.trigger, values);
+}
+
+async function readTemplate(path: string): Promise<string> {
   try {
-    template = await readFile(settings.trigger, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError('TRIGGER_UNREADABLE', `--trigger: cannot read "${settings.trigger}"`, {
+    throw new UsageError('TRIGGER_UNREADABLE', `--trigger: cannot read "${path}"`, {
       hint: 'give agent_execution, start_agent, user_message or the path of a JSON template',
       cause: error,
     });
   }
-  return buildTemplateTrigger(template, settings.trigger, values);
 }
 
 const RETRY_BASE_MS = 250;
@@ -251,7 +264,7 @@ async function attemptRun(
   const startedAt = deps.now().toISOString();
   const started = deps.clock();
   const displayUrl = redactUrl(target.url);
-  const trigger = await buildTrigger(settings, userName(settings, userIndex), deps.newId);
+  const trigger = target.buildTrigger(userName(settings, userIndex), deps.newId);
   const judge = createJudge({
     trigger: trigger.info,
     triggerFrame: trigger.frame,
@@ -261,7 +274,6 @@ async function attemptRun(
   });
 
   let outcome: SessionOutcome & { connectMs: number | null };
-  const ca = settings.tls.ca === null ? undefined : await readCa(settings.tls.ca);
   const recorder = settings.record
     ? await createTranscriptWriter(settings.record, {
         redact: deps.redact,
@@ -288,7 +300,7 @@ async function attemptRun(
       trigger: trigger.frame,
       budgets: settings.budgets,
       maxFrameBytes: settings.maxFrameBytes,
-      ...(ca === undefined ? {} : { ca }),
+      ...(target.ca === null ? {} : { ca: target.ca }),
       insecure: settings.tls.insecure,
       observe: (frame) => judge.observe(frame),
       onFrame: (frame) => {
