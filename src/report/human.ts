@@ -1,10 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import { isRequiredEvent } from '../model.js';
-import type { EventResult, FieldError, RuleResult, RunReport } from '../model.js';
+import type { FieldError, RuleResult, RunReport } from '../model.js';
 import {
   countReport,
   formatDuration,
   formatOffset,
+  isUnjudgedEvent,
   joinSections,
   oneLine,
   runErrorOf,
@@ -33,7 +34,7 @@ export function renderHuman(report: RunReport, options: HumanOptions): string {
       : report.attempts.length > 1
         ? [renderAttempts(report, chalk)]
         : []),
-    renderEvents(report.events, chalk),
+    renderEvents(report, chalk),
     renderRules(report.rules, chalk),
     renderDiagnoses(report, chalk),
     renderWarnings(report, chalk),
@@ -100,15 +101,18 @@ function renderAttempt(attempt: RunReport['attempts'][number]): string {
   return `  attempt ${attempt.attempt} ${formatDuration(attempt.durationMs)}${error}`;
 }
 
-function renderEvents(events: EventResult[], chalk: ChalkInstance): string[] {
+function renderEvents(report: RunReport, chalk: ChalkInstance): string[] {
+  const { events } = report;
   if (events.length === 0) return [];
   const nameWidth = Math.max(...events.map((e) => e.type.length));
   const statusWidth = Math.max(...events.map((e) => e.status.length));
   const countWidth = Math.max(...events.map((e) => `×${e.count}`.length));
   const lines = [chalk.bold('events')];
   for (const event of events) {
-    const colour = event.status === 'pass' ? chalk.green : chalk.red;
-    const mark = colour(event.status === 'pass' ? MARK_PASS : MARK_FAIL);
+    // In a run that could not be judged, an event not seen yet is no contract failure.
+    const unjudged = isUnjudgedEvent(report, event);
+    const colour = event.status === 'pass' ? chalk.green : unjudged ? chalk.dim : chalk.red;
+    const mark = colour(event.status === 'pass' ? MARK_PASS : unjudged ? MARK_SKIP : MARK_FAIL);
     const status = colour(event.status.padEnd(statusWidth));
     const count = `×${event.count}`.padEnd(countWidth);
     lines.push(
@@ -200,6 +204,8 @@ function renderOtherFrames(report: RunReport, chalk: ChalkInstance): string[] {
 
 function renderCoverage(report: RunReport, chalk: ChalkInstance): string[] {
   const { unvalidatedTypes, unusedSchemas } = report.coverage;
+  // With nothing received, every schema is unexercised: that says nothing about the contract.
+  if (report.frames.received === 0) return [];
   if (unvalidatedTypes.length === 0 && unusedSchemas.length === 0) return [];
   const lines = [chalk.bold('coverage')];
   if (unvalidatedTypes.length > 0) {

@@ -132,7 +132,7 @@ describe.concurrent('interruption of the built bin', () => {
     expect(code).toBe(130);
     expect(at - sentAt).toBeLessThan(2000);
     expect(run.stdout()).toMatch(/✔ agent_started\s+pass/);
-    expect(run.stdout()).toMatch(/✖ agent_completed\s+missing/);
+    expect(run.stdout()).toMatch(/- agent_completed\s+missing/);
     expect(run.stdout()).toMatch(/INTERRUPTED/);
     expect(run.stdout()).toMatch(/exit 130/);
     const written = JSON.parse(await readFile(report, 'utf8')) as ReportShape;

@@ -101,3 +101,16 @@ describe('renderVerdictLine', () => {
     expect(error.startsWith('\u001b[1m\u001b[31mERROR')).toBe(true);
   });
 });
+
+describe('renderHuman for a run that received nothing', () => {
+  it('leaves out the coverage section, which would list every schema as unexercised', () => {
+    const report = loadReport('fail');
+    const silent: RunReport = {
+      ...report,
+      frames: { received: 0, sent: 1, byType: {} },
+      coverage: { unvalidatedTypes: [], unusedSchemas: ['agent_started', 'agent_thinking'] },
+    };
+    expect(renderHuman(report, { chalk: plain })).toMatch(/^coverage$/m);
+    expect(renderHuman(silent, { chalk: plain })).not.toMatch(/^coverage$/m);
+  });
+});
