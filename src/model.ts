@@ -23,7 +23,7 @@ export interface FrameRecord {
   atMs: number | null;
   /** `json`: text that parsed as JSON; `text`: text that did not; `binary`: a binary message. */
   kind: 'json' | 'text' | 'binary';
-  /** The parsed value when kind is `json`. */
+  /** The parsed value when kind is `json`; the bytes (a Buffer) when kind is `binary`. */
   data?: unknown;
   /** The raw text when kind is `text` (may be truncated for display). */
   text?: string;

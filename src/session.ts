@@ -488,7 +488,8 @@ function parseFrame(
   isBinary: boolean,
 ): FrameRecord {
   const base = { seq, dir: 'in' as const, atMs, size: bytes.length };
-  if (isBinary) return { ...base, kind: 'binary' };
+  // The bytes are kept for a recording; nothing judges them.
+  if (isBinary) return { ...base, kind: 'binary', data: bytes };
   const text = bytes.toString('utf8');
   try {
     return { ...base, kind: 'json', data: JSON.parse(text) as unknown };

@@ -210,7 +210,7 @@ describe('runSession: frames', () => {
     expect(frames[1]?.data).toEqual({ type: 'connection_established', data: {} });
     expect(frames[2]).toMatchObject({ text: 'not json {', size: 10 });
     expect(frames[3]).toMatchObject({ kind: 'binary', size: 3 });
-    expect(frames[3]?.data).toBeUndefined();
+    expect(Buffer.from(frames[3]?.data as Buffer)).toEqual(Buffer.from([1, 2, 3]));
     // Size is bytes on the wire, not characters.
     expect(frames[4]).toMatchObject({ data: 'é', size: 4 });
     expect(frames.slice(5).map(typeOf)).toEqual([
