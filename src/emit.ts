@@ -7,8 +7,10 @@ import type { RunReport } from './model.js';
 import type { ReportTarget } from './options.js';
 import {
   renderAggregateHuman,
+  renderAggregateAnnotations,
   renderAggregateJson,
   renderAggregateJunit,
+  renderAggregateMarkdown,
   renderAggregateVerdictLine,
   renderGithubAnnotations,
   renderHuman,
@@ -75,10 +77,19 @@ export async function emitRunReport(report: RunReport, options: EmitOptions): Pr
     const text = options.redact(renderReportFormat(report, target.format));
     await writeOutputFile(reportPath(target, options), text, `--report ${target.format}`);
   }
+  await emitToGithub(renderMarkdown(report), () => renderGithubAnnotations(report), options);
+}
+
+// The step summary and annotations of GitHub Actions, each switchable.
+async function emitToGithub(
+  markdown: string,
+  annotations: () => string[],
+  options: EmitOptions,
+): Promise<void> {
   const summaryPath = options.env.GITHUB_STEP_SUMMARY;
   if (options.stepSummary && summaryPath) {
     try {
-      await appendFile(summaryPath, `${options.redact(renderMarkdown(report))}\n`);
+      await appendFile(summaryPath, `${options.redact(markdown)}\n`);
     } catch (error) {
       options.stderr(
         `warning: cannot append to GITHUB_STEP_SUMMARY (${(error as Error).message})\n`,
@@ -86,11 +97,11 @@ export async function emitRunReport(report: RunReport, options: EmitOptions): Pr
     }
   }
   if (options.annotations && options.env.GITHUB_ACTIONS === 'true') {
-    for (const line of renderGithubAnnotations(report)) options.stderr(`${line}\n`);
+    for (const line of annotations()) options.stderr(`${line}\n`);
   }
 }
 
-/** Prints the aggregate of repeated runs and writes its JSON and JUnit report files. */
+/** Prints the aggregate of repeated runs and writes its report files, step summary and annotations. */
 export async function emitAggregateReport(
   aggregate: AggregateReport,
   options: EmitOptions,
@@ -101,17 +112,21 @@ export async function emitAggregateReport(
   else options.stdout(renderAggregateHuman(aggregate, { chalk }));
 
   for (const target of options.reports) {
-    // A Markdown summary describes one run; repeated runs write JSON and JUnit only.
-    if (target.format === 'markdown') {
-      options.stderr('warning: --report markdown is not written for --runs > 1\n');
-      continue;
-    }
     const text =
-      target.format === 'json' ? renderAggregateJson(aggregate) : renderAggregateJunit(aggregate);
+      target.format === 'json'
+        ? renderAggregateJson(aggregate)
+        : target.format === 'junit'
+          ? renderAggregateJunit(aggregate)
+          : renderAggregateMarkdown(aggregate);
     await writeOutputFile(
       reportPath(target, options),
       options.redact(text),
       `--report ${target.format}`,
     );
   }
+  await emitToGithub(
+    renderAggregateMarkdown(aggregate),
+    () => renderAggregateAnnotations(aggregate),
+    options,
+  );
 }

@@ -15,7 +15,6 @@ import {
   joinSections,
   oneLine,
   runErrorOf,
-  stripControl,
 } from './format.js';
 
 /** Nearest-rank percentiles of a latency in milliseconds; null when no run measured it. */
@@ -278,56 +277,6 @@ export function renderAggregateJson(agg: AggregateReport): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
-/** Renders the aggregate as JUnit XML: one testsuite per run, with one testcase per required event and one for the run. */
-export function renderAggregateJunit(agg: AggregateReport): string {
-  const suites = agg.runs.map((run) => {
-    const cases = REQUIRED_EVENTS.map((type) => {
-      const status = run.events[type];
-      const open = `    <testcase classname="ws-validate.events" name="${xml(type)}"`;
-      if (status === 'pass') return `${open}/>`;
-      if (run.verdict === 'error') {
-        return `${open}>\n      <skipped message="not judged: the run ended in an error"/>\n    </testcase>`;
-      }
-      const message = `${type} ${status}`;
-      return `${open}>\n      <failure message="${xml(message)}" type="${status}">${xml(message)}</failure>\n    </testcase>`;
-    });
-    const runCase = `    <testcase classname="ws-validate.run" name="run ${run.index}"`;
-    const failed = run.verdict !== 'pass';
-    const kind = run.verdict === 'error' ? 'error' : 'failure';
-    cases.push(
-      failed
-        ? `${runCase}>\n      <${kind} message="${xml(`exit ${run.exitCode}`)}" type="exit">${xml(run.failures.join('\n'))}</${kind}>\n    </testcase>`
-        : `${runCase}/>`,
-    );
-    const eventFailures = REQUIRED_EVENTS.filter((t) => run.events[t] !== 'pass').length;
-    const failures = run.verdict === 'fail' ? eventFailures + 1 : 0;
-    const errors = run.verdict === 'error' ? 1 : 0;
-    const skipped = run.verdict === 'error' ? eventFailures : 0;
-    const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(run.durationMs)}"`;
-    return [
-      `  <testsuite name="${xml(`ws-validate ${agg.target.env} run ${run.index}`)}" ${counts}>`,
-      '    <properties>',
-      `      <property name="thread_id" value="${xml(run.trigger.thread_id)}"/>`,
-      `      <property name="run_id" value="${xml(run.trigger.run_id)}"/>`,
-      ...(run.trigger.user_id === undefined
-        ? []
-        : [`      <property name="user_id" value="${xml(run.trigger.user_id)}"/>`]),
-      `      <property name="exit_code" value="${run.exitCode}"/>`,
-      '    </properties>',
-      ...cases,
-      '  </testsuite>',
-    ].join('\n');
-  });
-  const a = agg.aggregate;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ws-validate" tests="${a.total}" failures="${a.failed}" time="${seconds(a.durationMs)}">`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
-}
-
 /** Masks uuids (and ids built on them) as `<id>` and frame numbers as `#…`, so that equal problems of different runs group together. */
 export function normaliseFailure(text: string): string {
   return text
@@ -373,25 +322,6 @@ function renderLatencyTable(agg: AggregateReport, chalk: ChalkInstance): string[
 
 function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
-}
-
-function seconds(ms: number): string {
-  return (Math.max(0, ms) / 1000).toFixed(3);
-}
-
-// Text from servers goes into attributes and bodies: control characters removed, markup escaped.
-function xml(value: string): string {
-  return stripControl(value)
-    .replace(
-      /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-      '',
-    )
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\t/g, '&#9;');
 }
 
 function compareStrings(a: string, b: string): number {

@@ -1,4 +1,5 @@
 import type { RunReport } from '../model.js';
+import type { AggregateReport } from './aggregate.js';
 import {
   describeEventProblem,
   describeFieldError,
@@ -33,6 +34,15 @@ export function renderGithubAnnotations(report: RunReport): string[] {
   }
   for (const w of report.warnings) lines.push(annotation('warning', undefined, w));
   return lines;
+}
+
+/** Renders the annotations of repeated runs: one `::error` when the pass-rate gate failed, naming the most common failures. */
+export function renderAggregateAnnotations(agg: AggregateReport): string[] {
+  if (agg.exitCode === 0) return [];
+  const a = agg.aggregate;
+  const failures = a.topFailures.map((f) => `${f.count}× ${f.message}`);
+  const summary = `${a.passed}/${a.total} runs passed; required ${(a.minPassRate * 100).toFixed(1)}%`;
+  return [annotation('error', 'ws-validate: pass rate', [summary, ...failures].join('\n'))];
 }
 
 /** Escapes an annotation message as GitHub's runner expects: `%`, carriage return and newline. */

@@ -1,4 +1,6 @@
+import { REQUIRED_EVENTS } from '../model.js';
 import type { EventResult, FieldError, RunReport } from '../model.js';
+import type { AggregateReport } from './aggregate.js';
 import { isUnjudgedEvent, runErrorOf, stripControl } from './format.js';
 
 /** Options of the JUnit renderer. */
@@ -170,4 +172,54 @@ function text(value: string): string {
 // Attribute values lose raw newlines and tabs to whitespace normalisation unless they are character references.
 function attr(value: string): string {
   return text(value).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+/** Renders the aggregate as JUnit XML: one testsuite per run, with one testcase per required event and one for the run. */
+export function renderAggregateJunit(agg: AggregateReport): string {
+  const suites = agg.runs.map((run) => {
+    const cases = REQUIRED_EVENTS.map((type) => {
+      const status = run.events[type];
+      const open = `    <testcase classname="ws-validate.events" name="${attr(type)}"`;
+      if (status === 'pass') return `${open}/>`;
+      if (run.verdict === 'error') {
+        return `${open}>\n      <skipped message="not judged: the run ended in an error"/>\n    </testcase>`;
+      }
+      const message = `${type} ${status}`;
+      return `${open}>\n      <failure message="${attr(message)}" type="${status}">${attr(message)}</failure>\n    </testcase>`;
+    });
+    const runCase = `    <testcase classname="ws-validate.run" name="run ${run.index}"`;
+    const failed = run.verdict !== 'pass';
+    const kind = run.verdict === 'error' ? 'error' : 'failure';
+    cases.push(
+      failed
+        ? `${runCase}>\n      <${kind} message="${attr(`exit ${run.exitCode}`)}" type="exit">${text(run.failures.join('\n'))}</${kind}>\n    </testcase>`
+        : `${runCase}/>`,
+    );
+    const eventFailures = REQUIRED_EVENTS.filter((t) => run.events[t] !== 'pass').length;
+    const failures = run.verdict === 'fail' ? eventFailures + 1 : 0;
+    const errors = run.verdict === 'error' ? 1 : 0;
+    const skipped = run.verdict === 'error' ? eventFailures : 0;
+    const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(run.durationMs)}"`;
+    return [
+      `  <testsuite name="${attr(`ws-validate ${agg.target.env} run ${run.index}`)}" ${counts}>`,
+      '    <properties>',
+      `      <property name="thread_id" value="${attr(run.trigger.thread_id)}"/>`,
+      `      <property name="run_id" value="${attr(run.trigger.run_id)}"/>`,
+      ...(run.trigger.user_id === undefined
+        ? []
+        : [`      <property name="user_id" value="${attr(run.trigger.user_id)}"/>`]),
+      `      <property name="exit_code" value="${run.exitCode}"/>`,
+      '    </properties>',
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const a = agg.aggregate;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="ws-validate" tests="${a.total}" failures="${a.failed}" time="${seconds(a.durationMs)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

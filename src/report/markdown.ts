@@ -1,4 +1,6 @@
+import { REQUIRED_EVENTS } from '../model.js';
 import type { RunReport } from '../model.js';
+import type { AggregateReport, Percentiles } from './aggregate.js';
 import {
   countReport,
   describeEventProblem,
@@ -75,6 +77,40 @@ export function renderMarkdown(report: RunReport): string {
     for (const w of report.warnings) lines.push(`- ${inline(w)}`);
   }
 
+  return `${lines.join('\n')}\n`;
+}
+
+/** Renders the aggregate of repeated runs as Markdown: pass rate, events, top failures, latencies. */
+export function renderAggregateMarkdown(agg: AggregateReport): string {
+  const a = agg.aggregate;
+  const rate = (value: number): string => `${(value * 100).toFixed(1)}%`;
+  const ms = (value: number | null): string => (value === null ? '—' : formatDuration(value));
+  const latency = (name: string, p: Percentiles): string =>
+    row([name, ms(p.p50), ms(p.p95), ms(p.max)]);
+  const lines = [
+    `## ${VERDICT_HEADING[agg.verdict]} (${inline(agg.target.env)}, ${a.total} runs)`,
+    '',
+    [
+      `${a.passed}/${a.total} runs passed (${rate(a.passRate)}; required ${rate(a.minPassRate)})`,
+      `${a.sessionsPerSecond.toFixed(1)} sessions/s`,
+      formatDuration(a.durationMs),
+      `exit ${agg.exitCode}`,
+    ].join(' · '),
+    '',
+    '| event | passed in |',
+    '|---|---|',
+    ...REQUIRED_EVENTS.map((type) => row([code(type), `${a.perEvent[type]}/${a.total}`])),
+    '',
+    '| latency | p50 | p95 | max |',
+    '|---|---|---|---|',
+    latency('connect', a.latency.connect),
+    latency('first agent event', a.latency.firstEvent),
+    latency('agent_completed', a.latency.completed),
+  ];
+  if (a.topFailures.length > 0) {
+    lines.push('', '### Most common failures', '');
+    for (const f of a.topFailures) lines.push(`- ${f.count}× ${inline(f.message)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -247,3 +247,26 @@ describe('repeated runs', () => {
     expect(xml).toMatch(/name="agent_thinking">\s*<failure message="agent_thinking missing"/);
   });
 });
+
+describe('repeated runs under GitHub Actions', () => {
+  it('append the aggregate to the step summary, annotate the failed gate and write markdown', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ws-validate-runs-gha-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const summaryPath = join(dir, 'summary.md');
+    const markdownPath = join(dir, 'runs.md');
+    const result = await runCli(
+      [
+        ...['--env', 'embedded', '--scenario', 'missing_agent_thinking'],
+        ...['--runs', '3', '--concurrency', '3', '--quiet', '--grace', '50ms'],
+        ...['--report', `markdown=${markdownPath}`],
+      ],
+      { env: { GITHUB_STEP_SUMMARY: summaryPath, GITHUB_ACTIONS: 'true' } },
+    );
+    expect(result.code).toBe(1);
+    const summary = await readFile(summaryPath, 'utf8');
+    expect(summary).toContain('0/3 runs passed (0.0%; required 100.0%)');
+    expect(summary).toContain('| `agent_thinking` | 0/3 |');
+    expect(await readFile(markdownPath, 'utf8')).toBe(`${summary.trimEnd()}\n`);
+    expect(result.stderr).toMatch(/^::error title=ws-validate%3A pass rate::0\/3 runs passed/m);
+  });
+});

@@ -9,11 +9,13 @@ import {
   renderAggregateHuman,
   normaliseFailure,
   renderAggregateJson,
-  renderAggregateJunit,
   renderAggregateVerdictLine,
   summariseRun,
 } from '../../src/report/aggregate.js';
 import type { RunLatencies, RunSummary } from '../../src/report/aggregate.js';
+import { renderAggregateAnnotations } from '../../src/report/github.js';
+import { renderAggregateJunit } from '../../src/report/junit.js';
+import { renderAggregateMarkdown } from '../../src/report/markdown.js';
 
 const plain = new Chalk({ level: 0 });
 const target = { env: 'staging', url: 'wss://api.staging.netrasystems.ai/ws' };
@@ -342,5 +344,39 @@ describe('renderAggregateJunit', () => {
     expect(xml).toContain(
       '<error message="exit 4" type="exit">AUTH_FAILED: &lt;rejected&gt; &amp; &quot;closed&quot;</error>',
     );
+  });
+});
+
+describe('renderAggregateMarkdown and renderAggregateAnnotations', () => {
+  const failing = aggregateRuns(
+    [
+      summary(1, 0),
+      summary(2, 1, ['agent_thinking missing']),
+      summary(3, 1, ['agent_thinking missing | x']),
+    ],
+    { minPassRate: 0.9, durationMs: 3000, target },
+  );
+  const passing = aggregateRuns([summary(1, 0), summary(2, 0)], {
+    minPassRate: 1,
+    durationMs: 2000,
+    target,
+  });
+
+  it('gives the pass rate against the gate, an events table and the failures, cells escaped', () => {
+    const md = renderAggregateMarkdown(failing);
+    expect(md).toMatch(/^## ❌ ws-validate: FAIL \(staging, 3 runs\)$/m);
+    expect(md).toContain('1/3 runs passed (33.3%; required 90.0%)');
+    expect(md).toContain('| `agent_thinking` | 1/3 |');
+    expect(md).toContain('| latency | p50 | p95 | max |');
+    expect(md).toContain('- 1× agent_thinking missing \\| x');
+  });
+
+  it('annotates a failed gate once, and a passed one not at all', () => {
+    const lines = renderAggregateAnnotations(failing);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^::error title=ws-validate%3A pass rate::1\/3 runs passed; required 90\.0%25%0A1× agent_thinking missing%0A/,
+    );
+    expect(renderAggregateAnnotations(passing)).toEqual([]);
   });
 });
