@@ -306,7 +306,8 @@ export function createJudge(options: JudgeOptions): Judge {
       warn(`frame #${frame.seq} (${type}) belongs to another run (${describeIds(ids)}); ignored`);
       return NOT_AGENT;
     }
-    if (isAuthFailure(frame.data)) {
+    // Credentials rejected once agent events flowed is a server error of the run, not an auth failure.
+    if (isAuthFailure(frame.data) && facts.agentEvents === 0) {
       facts.auth ??= `The server rejected the credentials (AUTH_FAILED): ${readErrorText(frame.data)}`;
     } else {
       noteServerError(facts, type, frame.data);

@@ -3,7 +3,6 @@ import { flattenLines, readVersion, type CliIo } from './cli.js';
 import { RUN_OPTIONS, type OptionSpec } from './cli-options.js';
 import { createRedactor } from './redact.js';
 import { SCENARIOS } from './server/scenarios.js';
-import type { RunFlags } from './settings.js';
 
 function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
   for (const spec of specs) {
@@ -12,6 +11,19 @@ function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
     command.addOption(option);
   }
   return command;
+}
+
+/** The options of a command and of the commands above it; a value given wins over any default. */
+export function mergedOptions(command: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) chain.unshift(c);
+  const merged: Record<string, unknown> = {};
+  for (const c of chain) {
+    for (const [key, value] of Object.entries(c.opts())) {
+      if (!(key in merged) || c.getOptionValueSource(key) !== 'default') merged[key] = value;
+    }
+  }
+  return merged;
 }
 
 /** Builds the commander program: the run options, the subcommands, and where each one's action leads. */
@@ -40,9 +52,10 @@ export function buildProgram(
     .showSuggestionAfterError(true)
     .addHelpText('after', EXIT_CODE_HELP);
 
-  const runAction = async (flags: RunFlags & { config?: string }): Promise<void> => {
+  // Options may stand before `run` as well as after it: take the program's and the command's.
+  const runAction = async (_flags: unknown, command: Command): Promise<void> => {
     const { runCommand } = await import('./commands/run.js');
-    result.code = await runCommand(flags, io);
+    result.code = await runCommand(mergedOptions(command), io);
   };
   addOptions(program, RUN_OPTIONS).action(runAction);
   const run = program
@@ -50,8 +63,8 @@ export function buildProgram(
     .description('validate one environment (the default command)')
     .addHelpText('after', EXIT_CODE_HELP)
     .action(runAction);
-  // The same options again only when `run` is the command used: building them costs start-up time.
-  if (argv[0] === 'run') addOptions(run, RUN_OPTIONS);
+  // The same options again only when `run` may be the command used: building them costs start-up time.
+  if (argv.includes('run')) addOptions(run, RUN_OPTIONS);
 
   program
     .command('serve')

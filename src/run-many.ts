@@ -67,17 +67,25 @@ export async function runMany(
   let next = 0;
   let failed = 0;
   const runDeps: RunDeps = { ...deps, peers: deps.peers ?? createPeerRunRegistry() };
+  // The first error that stops a run (a usage error, a bug) stops the others from starting; it is
+  // thrown once every run under way has ended, so none outlives the server or the process.
+  let failure: { error: unknown } | null = null;
   const worker = async (): Promise<void> => {
-    while (next < total && !deps.signal?.aborted) {
+    while (next < total && failure === null && !deps.signal?.aborted) {
       const index = next;
       next += 1;
-      const { report, latencies } = await runOnce(target, settings, runDeps, index);
-      summaries.push(summariseRun(report, index + 1, latencies));
-      if (report.exitCode !== 0) failed += 1;
-      onProgress?.({ done: summaries.length, failed, total });
+      try {
+        const { report, latencies } = await runOnce(target, settings, runDeps, index);
+        summaries.push(summariseRun(report, index + 1, latencies));
+        if (report.exitCode !== 0) failed += 1;
+        onProgress?.({ done: summaries.length, failed, total });
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, settings.concurrency) }, worker));
+  await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
   summaries.sort((a, b) => a.index - b.index);
   return aggregateRuns(summaries, {
     minPassRate: settings.minPassRate,

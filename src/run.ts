@@ -131,6 +131,8 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     if (!token) {
       token = resolveToken(source, userName(settings, key), settings, deps);
       tokens.set(key, token);
+      // A failed fetch is not kept: a retry or a later run asks again.
+      token.catch(() => tokens.delete(key));
     }
     return token;
   };
@@ -251,6 +253,7 @@ export async function runOnce(
       `attempt ${attempt} failed (${report.error?.code ?? 'connection'}); retrying in ${backoff}ms`,
     );
     await sleep(backoff, deps.signal);
+    if (deps.signal?.aborted) return result;
   }
 }
 

@@ -102,9 +102,11 @@ export function resolveRunSettings(
   env: Readonly<Record<string, string | undefined>>,
   config: ConfigFile | null,
 ): RunSettings {
-  const envName = flags.env ?? env.WS_VALIDATE_ENV ?? config?.defaultEnv ?? 'local';
+  // An empty environment variable counts as unset.
+  const envName = flags.env ?? (env.WS_VALIDATE_ENV || config?.defaultEnv || 'local');
   const target = findEnvironment(envName, config);
-  const embedded = target.name === 'embedded' && target.url === null;
+  const urlOverride = flags.url ?? (env.WS_VALIDATE_URL || undefined);
+  const embedded = target.name === 'embedded' && target.url === null && urlOverride === undefined;
 
   if (target.protected && !flags.confirmProduction) {
     throw new UsageError(
@@ -114,9 +116,13 @@ export function resolveRunSettings(
     );
   }
   if (flags.scenario !== undefined && !embedded) {
-    throw new UsageError('SCENARIO_NEEDS_EMBEDDED', '--scenario only applies to --env embedded', {
-      hint: 'against another server, add ?scenario=NAME to the URL of a `ws-validate serve`',
-    });
+    throw new UsageError(
+      'SCENARIO_NEEDS_EMBEDDED',
+      '--scenario only applies to --env embedded without --url',
+      {
+        hint: 'against another server, add ?scenario=NAME to the URL of a `ws-validate serve`',
+      },
+    );
   }
 
   if (flags.record !== undefined && (flags.runs ?? 1) > 1) {
@@ -125,8 +131,9 @@ export function resolveRunSettings(
     });
   }
 
-  const rawUrl = flags.url ?? env.WS_VALIDATE_URL ?? target.url;
-  const urlSource = flags.url ? '--url' : env.WS_VALIDATE_URL ? 'WS_VALIDATE_URL' : target.source;
+  const rawUrl = urlOverride ?? target.url;
+  const urlSource =
+    flags.url !== undefined ? '--url' : urlOverride ? 'WS_VALIDATE_URL' : target.source;
   const url = rawUrl === null ? null : parseWsUrl(rawUrl, urlSource);
   if (url === null && !embedded) {
     throw new UsageError('NO_URL', `environment "${target.name}" has no url`, {
@@ -155,7 +162,7 @@ export function resolveRunSettings(
     env: target.name,
     envDefaulted: flags.env === undefined && !env.WS_VALIDATE_ENV && !config?.defaultEnv,
     url,
-    embedded: embedded && flags.url === undefined && env.WS_VALIDATE_URL === undefined,
+    embedded,
     scenario: flags.scenario ?? null,
     authUrl,
     placement: parsePlacement(flags.auth ?? target.auth ?? 'header'),

@@ -248,8 +248,9 @@ function flatBuilders(run: RunContext): Record<EventName, Builder> {
       agent_name: AGENT_NAME,
       task_description: 'Generate a data request',
     }),
+    // Named correctly: type clobbering is the clobbered_type scenario's one fault, not this one's.
     agent_thinking: (nowMs) => ({
-      ...base('reasoning', nowMs),
+      ...base('agent_thinking', nowMs),
       reasoning: THINKING_TEXT,
       run_id: run.runId,
       thread_id: run.threadId,

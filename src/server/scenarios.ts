@@ -35,7 +35,7 @@ export const SCENARIOS = [
   },
   {
     name: 'flat_shape',
-    description: 'Every field flat at the top level, epoch timestamps, thinking typed "reasoning".',
+    description: 'Every field flat at the top level (no data object), epoch timestamps.',
   },
   {
     name: 'wrapped',

@@ -64,7 +64,7 @@ const MATRIX: Record<ScenarioName, Expectation> = {
   missing_agent_completed: fail(),
   schema_violation: fail(['shape_drift']),
   bridge_shape: fail(['shape_drift']),
-  flat_shape: fail(['shape_drift', 'type_clobbered']),
+  flat_shape: fail(['shape_drift']),
   wrapped: fail(['wrapped_events'], FIRST),
   clobbered_type: fail(['type_clobbered']),
   duplicate_completed: fail(['duplicate_event']),

@@ -149,7 +149,7 @@ const checks: Record<ScenarioName, () => Promise<void>> = {
     const frames = jsonFrames(await until(client, 'agent_completed'));
     expect(frames.map((f) => f.type)).toEqual([
       'agent_started',
-      'reasoning',
+      'agent_thinking',
       'tool_executing',
       'tool_completed',
       'agent_completed',

@@ -166,6 +166,15 @@ describe('judge over hand-written transcripts', () => {
     expect(judgement.diagnoses.map((d) => d.code)).not.toContain('server_error');
   });
 
+  it('treats AUTH_FAILED after agent events as a server error of the run (exit 1), not an auth failure', () => {
+    const { judgement } = judgeTranscript('auth-failed-mid-run');
+    expect(judgement.exitCode).toBe(1);
+    expect(judgement.error).toBeUndefined();
+    const serverError = judgement.diagnoses.find((d) => d.code === 'server_error');
+    expect(serverError?.message).toContain('Token revoked during the run');
+    expect(judgement.diagnoses.map((d) => d.code)).not.toContain('auth_failed');
+  });
+
   it('lets a seen violation outrank a later timeout or drop', () => {
     const timeout: SessionOutcome = { reason: 'timeout', close: null, durationMs: 30_000 };
     expect(judgeTranscript('agent-error', {}, timeout).judgement.exitCode).toBe(1);

@@ -197,3 +197,28 @@ describe('--grace 0', () => {
     expect(() => resolveRunSettings({ timeout: '0s' }, {}, null)).toThrow(/--timeout/);
   });
 });
+
+describe('environment variables that are set but empty', () => {
+  it('count as unset', () => {
+    const s = resolveRunSettings({}, { WS_VALIDATE_ENV: '', WS_VALIDATE_URL: '' }, null);
+    expect(s).toMatchObject({ env: 'local', url: 'ws://localhost:8000/ws', envDefaulted: true });
+  });
+});
+
+describe('--scenario with --url', () => {
+  it('is refused rather than silently ignored', () => {
+    expect(() =>
+      resolveRunSettings(
+        { env: 'embedded', url: 'ws://127.0.0.1:9/ws', scenario: 'drop' },
+        {},
+        null,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'SCENARIO_NEEDS_EMBEDDED' }));
+    expect(
+      resolveRunSettings({ env: 'embedded', url: 'ws://127.0.0.1:9/ws' }, {}, null),
+    ).toMatchObject({
+      embedded: false,
+      url: 'ws://127.0.0.1:9/ws',
+    });
+  });
+});
