@@ -95,3 +95,8 @@ export function createRunScope(trigger: TriggerInfo | null): RunScope {
     },
   };
 }
+
+/** Names the id that makes an event foreign, e.g. thread_id `t-2` (its run_id when it has no thread_id). */
+export function describeIds(ids: EventIds): string {
+  return ids.threadId !== null ? `thread_id \`${ids.threadId}\`` : `run_id \`${ids.runId ?? ''}\``;
+}

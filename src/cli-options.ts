@@ -187,3 +187,12 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     parse: (v) => parseRate(v, '--min-pass-rate'),
   },
 ];
+
+/** The run options with these long flags, for the subcommands that share them (declared once). */
+export function pickOptions(...longFlags: string[]): OptionSpec[] {
+  return longFlags.map((flag) => {
+    const spec = RUN_OPTIONS.find((o) => o.flags.split(/[ ,]+/).includes(flag));
+    if (spec === undefined) throw new Error(`no run option ${flag}`);
+    return spec;
+  });
+}

@@ -99,7 +99,12 @@ function isCommanderError(error: unknown): error is Error & { code: string } {
 
 // Flags and environment variables whose value is a secret, masked in every error message.
 const SECRET_FLAGS = ['--token', '--jwt-secret', '--e2e-key'];
-const SECRET_ENV = ['WS_VALIDATE_TOKEN', 'WS_VALIDATE_JWT_SECRET', 'E2E_OAUTH_SIMULATION_KEY'];
+/** Environment variables whose value is a secret. */
+export const SECRET_ENV_VARS = [
+  'WS_VALIDATE_TOKEN',
+  'WS_VALIDATE_JWT_SECRET',
+  'E2E_OAUTH_SIMULATION_KEY',
+] as const;
 
 /** The secrets given on the command line or in the environment, before any parsing. */
 export function secretsIn(
@@ -114,7 +119,7 @@ export function secretsIn(
     const value = eq === -1 ? argv[index + 1] : arg.slice(eq + 1);
     if (value !== undefined) secrets.push(value);
   });
-  for (const name of SECRET_ENV) {
+  for (const name of SECRET_ENV_VARS) {
     const value = env[name];
     if (value) secrets.push(value);
   }

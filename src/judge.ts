@@ -1,9 +1,9 @@
 import {
   belongsToRun,
   createRunScope,
+  describeIds,
   readCarriedIds,
   readEventIds,
-  type EventIds,
 } from './attribution.js';
 import {
   createDiagnosisFacts,
@@ -176,11 +176,6 @@ interface EventState {
   firstAtMs: number | null;
   failed: boolean;
   errors: FieldError[];
-}
-
-function describeIds(ids: EventIds): string {
-  if (ids.threadId !== null) return `thread_id \`${ids.threadId}\``;
-  return `run_id \`${ids.runId ?? ''}\``;
 }
 
 function describeCrossTalk(

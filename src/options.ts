@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { isScenarioName, SCENARIOS, type ScenarioName } from './server/scenarios.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -119,4 +120,12 @@ export function parseWsUrl(text: string, source = '--url'): string {
     });
   }
   return url.toString();
+}
+
+/** Checks a reference-server scenario name (`--scenario`). */
+export function parseScenario(text: string): ScenarioName {
+  if (isScenarioName(text)) return text;
+  throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${text}"`, {
+    hint: `use one of ${SCENARIOS.map((s) => s.name).join(', ')} (see ws-validate serve --help)`,
+  });
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { flattenLines, readVersion, type CliIo } from './cli.js';
-import { RUN_OPTIONS, type OptionSpec } from './cli-options.js';
+import { pickOptions, RUN_OPTIONS, type OptionSpec } from './cli-options.js';
 import { createRedactor } from './redact.js';
 import { SCENARIOS } from './server/scenarios.js';
 
@@ -83,44 +83,42 @@ export function buildProgram(
       result.code = await serveCommand(flags, io);
     });
 
-  program
-    .command('check')
-    .description('re-judge a recording (--record) or a plain NDJSON file of received frames')
-    .argument('<file>', 'the .ndjson file')
-    .option('--schemas <dir>', 'JSON Schema directory (default: the bundled schemas/)')
-    .option('--json', 'print the JSON report on stdout')
-    .option('-q, --quiet', 'print only the verdict line')
-    .option('--no-color', 'no colours')
-    .option('--no-step-summary', 'do not append to $GITHUB_STEP_SUMMARY')
-    .option('--no-annotations', 'no ::error annotations under GitHub Actions')
-    .option(
-      '--report <format=path>',
-      'also write a report: junit, json or markdown (repeatable)',
-      (v: string, prev: unknown) =>
-        RUN_OPTIONS.find((o) => o.flags.startsWith('--report'))!.parse!(v, prev),
-    )
-    .action(async (file: string, flags: Record<string, unknown>) => {
-      const { checkCommand } = await import('./commands/check.js');
-      result.code = await checkCommand(file, flags, io);
-    });
+  addOptions(
+    program
+      .command('check')
+      .description('re-judge a recording (--record) or a plain NDJSON file of received frames')
+      .argument('<file>', 'the .ndjson file'),
+    pickOptions(
+      '--schemas',
+      '--json',
+      '--quiet',
+      '--no-color',
+      '--no-step-summary',
+      '--no-annotations',
+      '--report',
+    ),
+  ).action(async (file: string, flags: Record<string, unknown>) => {
+    const { checkCommand } = await import('./commands/check.js');
+    result.code = await checkCommand(file, flags, io);
+  });
 
-  program
-    .command('schemas')
-    .description('compile every schema and list which event each covers')
-    .option('--schemas <dir>', 'JSON Schema directory (default: the bundled schemas/)')
-    .action(async (flags: { schemas?: string }) => {
-      const { schemasCommand } = await import('./commands/schemas.js');
-      result.code = await schemasCommand(flags, io);
-    });
+  addOptions(
+    program.command('schemas').description('compile every schema and list which event each covers'),
+    pickOptions('--schemas'),
+  ).action(async (flags: { schemas?: string }) => {
+    const { schemasCommand } = await import('./commands/schemas.js');
+    result.code = await schemasCommand(flags, io);
+  });
 
-  program
-    .command('envs')
-    .description('list the known environments (built-in and from the config file)')
-    .option('-c, --config <file>', 'config file (default: ./ws-validate.config.json when present)')
-    .action(async (flags: { config?: string }) => {
-      const { envsCommand } = await import('./commands/envs.js');
-      result.code = await envsCommand(flags, io);
-    });
+  addOptions(
+    program
+      .command('envs')
+      .description('list the known environments (built-in and from the config file)'),
+    pickOptions('--config'),
+  ).action(async (flags: { config?: string }) => {
+    const { envsCommand } = await import('./commands/envs.js');
+    result.code = await envsCommand(flags, io);
+  });
 
   return program;
 }

@@ -1,4 +1,4 @@
-import { belongsToRun, type Attribution } from './attribution.js';
+import { belongsToRun, describeIds, type Attribution } from './attribution.js';
 import { asRecord, readString } from './fields.js';
 import {
   REQUIRED_EVENTS,
@@ -292,10 +292,7 @@ export function trackRunScope(): RuleTracker {
       if (first === null) {
         return { id: 'run_scope', status: 'pass', message: 'no events of other runs' };
       }
-      const id =
-        first.threadId !== null
-          ? `thread_id \`${first.threadId}\``
-          : `run_id \`${first.runId ?? ''}\``;
+      const id = describeIds(first);
       return {
         id: 'run_scope',
         status: 'fail',

@@ -18,8 +18,8 @@ import type {
 } from './model.js';
 import { redactUrl } from './redact.js';
 import { defaultSchemasDir, loadSchemas } from './schemas.js';
-import { isScenarioName, SCENARIOS } from './server/scenarios.js';
 import { runSession, type ConnectFn } from './session.js';
+import { parseScenario } from './options.js';
 import type { RunSettings, TokenSource } from './settings.js';
 import { createTranscriptWriter } from './transcript/writer.js';
 import {
@@ -89,12 +89,7 @@ const EMBEDDED_STEP_DELAY_MS = 100;
 
 /** Loads the schemas, starts the embedded server when asked, and prepares token minting. */
 export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
-  const { scenario } = settings;
-  if (settings.embedded && scenario !== null && !isScenarioName(scenario)) {
-    throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${scenario}"`, {
-      hint: `use one of ${SCENARIOS.map((s) => s.name).join(', ')} (see ws-validate serve --help)`,
-    });
-  }
+  const scenario = settings.scenario === null ? null : parseScenario(settings.scenario);
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
   const ca = settings.tls.ca === null ? null : await readCa(settings.tls.ca);
   const template = isNamedTrigger(settings.trigger) ? null : await readTemplate(settings.trigger);
@@ -117,7 +112,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     const server = await startReferenceServer({
       jwtSecret: secret,
       stepDelayMs: EMBEDDED_STEP_DELAY_MS,
-      ...(scenario !== null && isScenarioName(scenario) ? { scenario } : {}),
+      ...(scenario === null ? {} : { scenario }),
     });
     url = server.url;
     source = { kind: 'mint', secret };

@@ -1,8 +1,4 @@
-/** Where a token travels on the WebSocket upgrade request. */
-export type TokenPlacement = 'header' | 'subprotocol' | 'query';
-
-/** Every placement, in the order the reference backend checks them. */
-export const TOKEN_PLACEMENTS: readonly TokenPlacement[] = ['header', 'subprotocol', 'query'];
+import type { AuthPlacement } from '../options.js';
 
 /** What the session needs to present a token: the URL, extra headers and offered subprotocols. */
 export interface PlacedToken {
@@ -15,7 +11,7 @@ export interface PlacedToken {
  * Places a token as `Authorization: Bearer`, as the subprotocol `jwt.<base64url(token)>`, or as a
  * `token` query parameter appended to the URL's existing query (before any fragment).
  */
-export function applyToken(url: string, token: string, placement: TokenPlacement): PlacedToken {
+export function applyToken(url: string, token: string, placement: AuthPlacement): PlacedToken {
   switch (placement) {
     case 'header':
       return { url, headers: { Authorization: `Bearer ${token}` }, protocols: [] };

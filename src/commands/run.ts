@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
-import type { CliIo } from '../cli.js';
+import { SECRET_ENV_VARS, type CliIo } from '../cli.js';
 import { loadConfig } from '../config-loader.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../emit.js';
 import { WsValidateError } from '../errors.js';
@@ -22,9 +22,7 @@ export async function runCommand(
     flags.token,
     flags.jwtSecret,
     flags.e2eKey,
-    io.env.WS_VALIDATE_TOKEN,
-    io.env.WS_VALIDATE_JWT_SECRET,
-    io.env.E2E_OAUTH_SIMULATION_KEY,
+    ...SECRET_ENV_VARS.map((name) => io.env[name]),
   ]);
   try {
     return await validate(flags, io, out);

@@ -1,6 +1,5 @@
 import type { CliIo } from '../cli.js';
-import { UsageError } from '../errors.js';
-import { parseCount, parseDuration } from '../options.js';
+import { parseCount, parseDuration, parseScenario } from '../options.js';
 
 /** `ws-validate serve`: runs the reference agent server until SIGINT/SIGTERM. */
 export async function serveCommand(
@@ -8,12 +7,7 @@ export async function serveCommand(
   io: CliIo,
 ): Promise<number> {
   const server = await import('../server/index.js');
-  const scenario = flags.scenario ?? 'happy';
-  if (!server.isScenarioName(scenario)) {
-    throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${scenario}"`, {
-      hint: 'see ws-validate serve --help for the list',
-    });
-  }
+  const scenario = parseScenario(flags.scenario ?? 'happy');
   const port = parseCount(flags.port ?? '8765', '--port', 0, 65_535);
   const stepDelayMs =
     flags.stepDelay === undefined

@@ -7,6 +7,7 @@ import {
   buildErrorMessage,
   buildHeartbeat,
   buildPong,
+  isRecord,
 } from './messages.js';
 import type { ScenarioName } from './scenarios.js';
 
@@ -211,8 +212,4 @@ function rawToBuffer(data: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

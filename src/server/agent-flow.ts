@@ -1,3 +1,4 @@
+import { buildAck, GOLDEN_PATH_EVENTS, isRecord } from './messages.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** Message types that start a DataHelper run (PROTOCOL.md section 4). */
@@ -352,13 +353,7 @@ function wrappedBuilders(run: RunContext): Record<EventName, Builder> {
   };
 }
 
-const EVENT_ORDER: readonly EventName[] = [
-  'agent_started',
-  'agent_thinking',
-  'tool_executing',
-  'tool_completed',
-  'agent_completed',
-];
+const EVENT_ORDER: readonly EventName[] = GOLDEN_PATH_EVENTS;
 
 /** Fills a JSON text frame of exactly `bytes` bytes without building a 32 MiB string. */
 export function buildOversizedFrame(run: RunContext, bytes: number): Buffer {
@@ -396,13 +391,7 @@ export function buildRunFlow(
         delayMs: 0,
         action: 'json',
         agentEvent: false,
-        build: (nowMs) => ({
-          type: 'ack',
-          received_type: run.triggerType,
-          timestamp: nowMs / 1000,
-          user_id: run.userId,
-          status: 'acknowledged',
-        }),
+        build: (nowMs) => buildAck(run.triggerType, run.userId, nowMs),
       },
       { delayMs: 0, action: 'heartbeats', on: true },
     ];
@@ -546,8 +535,4 @@ export function buildRunFlow(
       // These scenarios never reach a trigger; a run is played as happy if one somehow does.
       return all(c);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -106,3 +106,8 @@ export function buildAuthFailed(reason: string, nowMs: number): Record<string, u
     nowMs,
   );
 }
+
+/** True for a JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
