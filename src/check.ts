@@ -117,7 +117,7 @@ function oversizedOutcome(frame: FrameRecord, recorded: SessionOutcome | null): 
       code: 'FRAME_TOO_LARGE',
       exitCode: ExitCode.Connection,
       message: `Frame #${frame.seq} (${frame.size} bytes) exceeded the recording limit and was kept truncated, so it cannot be re-judged.`,
-      hint: 'A recording keeps only the first 1 KiB of a frame over its limit (1 MiB by default); judge such runs live.',
+      hint: 'A recording keeps only the first 1 KiB of a frame over its size limit (--max-frame-size when recorded live); judge such runs live.',
     },
   };
 }

@@ -13,7 +13,7 @@
  *
  * `size` is the frame's size on the wire; it may be left out of hand-written frame lines (the line's
  * own length, the text's or the decoded bytes' length stands in). A frame over the recording limit
- * (1 MiB by default) keeps only its first 1 KiB: `check` cannot judge a truncated text or JSON frame
+ * (the writer's limit: --max-frame-size for a live run) keeps only its first 1 KiB: `check` cannot judge a truncated text or JSON frame
  * field by field, so it treats it as an oversized frame — judging stops there and the run ends as
  * `frame_too_large` (exit 3 unless agent_completed had already arrived). A truncated binary frame
  * is judged as any binary frame, since its bytes never matter. A file whose first non-empty line is
