@@ -188,6 +188,7 @@ async function readToken(
         email: `${user}@ws-validate.test`,
         name: user,
         timeoutMs: settings.budgets.connectMs,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       });
   }
 }

@@ -1,4 +1,4 @@
-import { AuthError, ConnectionError } from '../errors.js';
+import { AuthError, ConnectionError, InterruptedError, type WsValidateError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { DEFAULT_PERMISSIONS } from './mint.js';
 
@@ -16,6 +16,8 @@ export interface E2eTokenOptions {
   permissions?: readonly string[];
   /** Deadline for the request and its body in milliseconds. */
   timeoutMs: number;
+  /** Aborted on Ctrl-C: the request stops and the run is reported as interrupted. */
+  signal?: AbortSignal;
   fetchFn?: typeof fetch;
 }
 
@@ -45,7 +47,8 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
     permissions: [...(options.permissions ?? DEFAULT_PERMISSIONS)],
     simulate_oauth: true,
   };
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   let response: Response;
   try {
     response = await fetchFn(endpoint, {
@@ -59,7 +62,7 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
       signal,
     });
   } catch (error) {
-    throw unreachable(shown, options.timeoutMs, error);
+    throw unreachable(shown, options.timeoutMs, error, options.signal?.aborted);
   }
 
   if (response.status === 401) {
@@ -85,7 +88,7 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
   try {
     text = await response.text();
   } catch (error) {
-    throw unreachable(shown, options.timeoutMs, error);
+    throw unreachable(shown, options.timeoutMs, error, options.signal?.aborted);
   }
   if (!response.ok) {
     throw badResponse(shown, `answered HTTP ${response.status}`);
@@ -106,7 +109,14 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
   return token;
 }
 
-function unreachable(shown: string, timeoutMs: number, error: unknown): ConnectionError {
+function unreachable(
+  shown: string,
+  timeoutMs: number,
+  error: unknown,
+  interrupted = false,
+): WsValidateError {
+  if (interrupted)
+    return new InterruptedError(`the request to the auth service at ${shown} was interrupted`);
   const message = isTimeout(error)
     ? `The auth service at ${shown} did not answer within ${timeoutMs} ms.`
     : `The auth service at ${shown} is unreachable (${describeNetworkError(error)}).`;

@@ -163,3 +163,21 @@ describe('fetchE2eToken', () => {
     expect((error as Error).message).toContain(mention);
   });
 });
+
+describe('fetchE2eToken and Ctrl-C', () => {
+  it('stops waiting for a silent auth service and reports an interruption (exit 130)', async () => {
+    const service = await startAuthService(() => undefined);
+    const controller = new AbortController();
+    const started = performance.now();
+    const pending = fetchE2eToken({
+      authUrl: service.url,
+      key: KEY,
+      email: 'e2e@ws-validate.test',
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 100);
+    await expect(pending).rejects.toMatchObject({ code: 'INTERRUPTED', exitCode: 130 });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
