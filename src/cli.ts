@@ -6,6 +6,8 @@ import { createRedactor } from './redact.js';
 export interface TextSink {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Width of the terminal in characters, when it is one. */
+  columns?: number;
 }
 
 /** Everything main() touches of the outside world, so tests run it in-process. */

@@ -37,7 +37,10 @@ export function colorLevel(io: CliIo, colorFlag: boolean | null): 0 | 1 | 2 | 3 
   return io.env.COLORTERM === 'truecolor' ? 3 : 2;
 }
 
-/** True when a spinner may draw on stderr: a TTY, not CI, not machine-readable output. */
+/** True when a spinner may draw on stderr: a TTY with a width, not CI, not machine-readable output. */
 export function spinnerAllowed(io: CliIo, machineReadable: boolean): boolean {
-  return Boolean(io.stderr.isTTY) && !io.env.CI && !machineReadable;
+  // A terminal that reports no width (a bare pty) would make the spinner's line arithmetic divide
+  // by zero and clear lines for ever.
+  const width = io.stderr.columns ?? 0;
+  return Boolean(io.stderr.isTTY) && width > 0 && !io.env.CI && !machineReadable;
 }
