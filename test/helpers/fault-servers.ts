@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -209,6 +214,30 @@ export async function playCanonicalRun(peer: FaultPeer, stepMs = 10): Promise<vo
   }
 }
 
+// Listens on 127.0.0.1:0 and describes a raw TCP server as a FaultServer.
+async function listenRaw(
+  server: NetServer,
+  sockets: Set<Socket>,
+  log: ReturnType<typeof createCloseLog>,
+  connections: () => number,
+): Promise<FaultServer> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}/ws`,
+    port,
+    get connections() {
+      return connections();
+    },
+    closeCodes: log.closeCodes,
+    nextClose: (timeoutMs) => log.next(timeoutMs),
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** A TCP server that accepts connections and never writes a byte (a hung handshake). */
 export async function startSilentTcpServer(): Promise<FaultServer> {
   const sockets = new Set<Socket>();
@@ -220,21 +249,7 @@ export async function startSilentTcpServer(): Promise<FaultServer> {
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `ws://127.0.0.1:${port}/ws`,
-    port,
-    get connections() {
-      return connections;
-    },
-    closeCodes: log.closeCodes,
-    nextClose: (timeoutMs) => log.next(timeoutMs),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenRaw(server, sockets, log, () => connections);
 }
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -363,21 +378,7 @@ export async function startRawWsServer(options: RawWsServerOptions): Promise<Fau
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `ws://127.0.0.1:${port}/ws`,
-    port,
-    get connections() {
-      return connections;
-    },
-    closeCodes: log.closeCodes,
-    nextClose: (timeoutMs) => log.next(timeoutMs),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenRaw(server, sockets, log, () => connections);
 }
 
 /** Writes `bytes` in small pieces (1, 2, 3, 5, 8, 13 bytes, repeating), yielding between writes. */
