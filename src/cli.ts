@@ -135,6 +135,9 @@ export function flattenLines(text: string): string {
 }
 
 function processIo(): CliIo {
+  // A reader that goes away (`ws-validate --json | head -1`) is not our failure: the run goes on to
+  // its own exit code instead of dying on EPIPE with a stack.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (): void => {

@@ -129,6 +129,25 @@ describe('exit codes, end to end', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('does not crash the bin with EPIPE; the run keeps its own exit code', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/bin.js');
+    const child = spawn(
+      process.execPath,
+      [BIN, '--env', 'embedded', '--scenario', 'missing_agent_thinking', ...FAST],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    // The reader hangs up before the report is written, as `| head -0` would.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(1);
+  });
+});
+
 describe('repeated runs through the bin', () => {
   it('run 30 sessions at once without a listener-leak warning', async () => {
     const result = await runBin([
