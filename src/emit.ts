@@ -1,7 +1,8 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { AggregateReport } from './report/aggregate.js';
+import { ensureDir } from './ensure-dir.js';
 import { UsageError } from './errors.js';
 import type { RunReport } from './model.js';
 import type { ReportTarget } from './options.js';
@@ -53,7 +54,7 @@ export function renderReportFormat(report: RunReport, format: ReportTarget['form
 /** Writes a text file, creating its folder, with a usage error naming the path on failure. */
 export async function writeOutputFile(path: string, text: string, flag: string): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
     await writeFile(path, text);
   } catch (error) {
     throw new UsageError('REPORT_UNWRITABLE', `${flag}: cannot write ${path}`, {

@@ -52,9 +52,13 @@ export function parseSize(text: string, flag = 'size'): number {
 export function parseCount(text: string, flag: string, min = 1, max = 1_000_000): number {
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError('BAD_NUMBER', `${flag}: "${text}" is not a whole number`, {
-      hint: `give a whole number from ${min} to ${max}`,
-    });
+    throw new UsageError(
+      'BAD_NUMBER',
+      `${flag}: "${text}" is not a whole number from ${min} to ${max}`,
+      {
+        hint: `give a whole number from ${min} to ${max}`,
+      },
+    );
   }
   return value;
 }

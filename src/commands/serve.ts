@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli.js';
+import { UsageError } from '../errors.js';
 import { parseCount, parseDuration, parseScenario } from '../options.js';
 
 /** `ws-validate serve`: runs the reference agent server until SIGINT/SIGTERM. */
@@ -14,14 +15,19 @@ export async function serveCommand(
       ? undefined
       : parseDuration(flags.stepDelay, '--step-delay', { allowZero: true });
   const secret = flags.jwtSecret ?? server.generateSecret();
-  const running = await server.startReferenceServer({
-    host: flags.host ?? '127.0.0.1',
-    port,
-    scenario,
-    jwtSecret: secret,
-    ...(stepDelayMs === undefined ? {} : { stepDelayMs }),
-    log: (line) => void io.stderr.write(`${line}\n`),
-  });
+  const host = flags.host ?? '127.0.0.1';
+  const running = await server
+    .startReferenceServer({
+      host,
+      port,
+      scenario,
+      jwtSecret: secret,
+      ...(stepDelayMs === undefined ? {} : { stepDelayMs }),
+      log: (line) => void io.stderr.write(`${line}\n`),
+    })
+    .catch((error: unknown) => {
+      throw listenError(error, host, port);
+    });
   io.stdout.write(`${running.url}\n`);
   io.stderr.write(`reference agent server listening on ${running.url} (scenario: ${scenario})\n`);
   if (flags.jwtSecret === undefined) {
@@ -38,4 +44,22 @@ export async function serveCommand(
   await running.close();
   io.stderr.write('stopped\n');
   return 0;
+}
+
+// A port in use or not ours to take is the user's to change, not a bug.
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new UsageError('PORT_IN_USE', `cannot listen on ${host}:${port}: the port is in use`, {
+      hint: 'choose another --port, or --port 0 for a free one',
+      cause: error,
+    });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new UsageError('CANNOT_LISTEN', `cannot listen on ${host}:${port} (${code})`, {
+      hint: 'check --host and --port',
+      cause: error,
+    });
+  }
+  return error;
 }

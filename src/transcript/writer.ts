@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensureDir } from '../ensure-dir.js';
 import { finished } from 'node:stream/promises';
 
 import { UsageError } from '../errors.js';
@@ -41,7 +41,7 @@ export async function createTranscriptWriter(
   const { redact } = options;
   const limit = options.maxFrameBytes ?? DEFAULT_RECORD_FRAME_LIMIT;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
   } catch (error) {
     throw unwritable(path, error as Error);
   }
