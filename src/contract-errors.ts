@@ -1,3 +1,4 @@
+import { stringifySafely } from './fields.js';
 import type { ErrorObject } from 'ajv';
 import type { FieldError } from './model.js';
 
@@ -78,12 +79,7 @@ export function dottedPath(segments: readonly string[]): string {
 
 /** Renders a frame value as compact JSON truncated to MAX_ACTUAL_LENGTH characters. */
 export function renderValue(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
+  const text = stringifySafely(value);
   return text.length > MAX_ACTUAL_LENGTH ? `${text.slice(0, MAX_ACTUAL_LENGTH - 1)}…` : text;
 }
 

@@ -35,3 +35,15 @@ export function areDeepEqual(a: unknown, b: unknown): boolean {
 export function truncateText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** JSON text of a value, or a placeholder when it cannot be serialised (nested too deeply for the stack). */
+export function stringifySafely(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return NOT_PRINTABLE;
+  }
+}
+
+/** What stands in for a value too deeply nested to print. */
+export const NOT_PRINTABLE = '[not printable: nested too deeply]';

@@ -19,7 +19,7 @@ import {
   type DiagnosisContext,
 } from './diagnose.js';
 import { ExitCode } from './errors.js';
-import { readType } from './fields.js';
+import { readType, truncateText } from './fields.js';
 import {
   REQUIRED_EVENTS,
   isRequiredEvent,
@@ -198,6 +198,8 @@ function describeCrossTalk(
 }
 
 /** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
+const MAX_TYPE_LABEL = 100;
+
 export function createJudge(options: JudgeOptions): Judge {
   const maxErrors = options.maxErrorsPerEvent ?? 5;
   const scope = createRunScope(options.trigger);
@@ -323,10 +325,12 @@ export function createJudge(options: JudgeOptions): Judge {
         return NOT_AGENT;
       }
       const type = readType(frame.data);
-      count(type ?? '(untyped)');
+      // A type name is a label in every report: a server's megabyte-long one is cut short.
+      const label = type === null ? '(untyped)' : truncateText(type, MAX_TYPE_LABEL);
+      count(label);
       const check = options.checker.check(frame.data);
       if (check.schema === null) {
-        if (type !== null && unvalidated.size < MAX_DISTINCT_TYPES) unvalidated.add(type);
+        if (type !== null && unvalidated.size < MAX_DISTINCT_TYPES) unvalidated.add(label);
       } else {
         usedSchemas.add(check.schema);
       }
@@ -334,12 +338,12 @@ export function createJudge(options: JudgeOptions): Judge {
       if (type === 'agent_error' || type === 'error_message') {
         return observeError(frame, type, check.errors);
       }
-      warnSchema(frame, type ?? '(untyped)', check.errors);
+      warnSchema(frame, label, check.errors);
       if (options.peers !== undefined) {
         // Other frames are checked on run ids only: connection frames carry the token's user,
         // which with a shared token need not be this run's user.
         const { thread_id: threadId, run_id: runId } = readCarriedIds(frame.data);
-        checkPeer(frame, type ?? '(untyped)', {
+        checkPeer(frame, label, {
           ...(threadId === undefined ? {} : { thread_id: threadId }),
           ...(runId === undefined ? {} : { run_id: runId }),
         });

@@ -2,6 +2,7 @@ import { UsageError } from './errors.js';
 import { isScenarioName, SCENARIOS, type ScenarioName } from './server/scenarios.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MAX_DURATION_MS = 2_147_483_647;
 
 /** Parses a duration such as `500ms`, `15s`, `1.5s` or `2m` into milliseconds; zero only when allowed. */
 export function parseDuration(
@@ -16,6 +17,12 @@ export function parseDuration(
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.allowZero)) {
     throw new UsageError('BAD_DURATION', `${flag}: "${text}" is not a duration`, {
       hint: 'use a number with a unit, e.g. 500ms, 15s or 2m',
+    });
+  }
+  // Node's timers cannot wait longer; a larger value would fire at once.
+  if (value > MAX_DURATION_MS) {
+    throw new UsageError('BAD_DURATION', `${flag}: "${text}" is too long`, {
+      hint: 'durations go up to 24 days (e.g. 24h)',
     });
   }
   return Math.round(value);

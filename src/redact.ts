@@ -39,10 +39,6 @@ const PATTERNS = new RegExp(
   'gi',
 );
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function maskPatterns(text: string): string {
   return text.replace(PATTERNS, (match: string, ...groups: unknown[]) => {
     // Capture groups come in (prefix, value) pairs; exactly one pair matched.
@@ -77,10 +73,13 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
     ...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap(variantsOf)),
   ].sort((a, b) => b.length - a.length);
   // Longest first, so a secret is masked whole rather than around a shorter variant inside it.
-  const literalPattern =
-    literals.length === 0 ? null : new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  // Plain substring replacement: a regular expression built from a long secret can exceed the
+  // engine's limits and throw, which would leave the secret unmasked.
   return (text: string): string => {
-    const masked = literalPattern === null ? text : text.replace(literalPattern, REDACTED);
+    let masked = text;
+    for (const literal of literals) {
+      if (masked.includes(literal)) masked = masked.split(literal).join(REDACTED);
+    }
     return maskPatterns(masked);
   };
 }

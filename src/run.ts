@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { readTokenExpiry } from './auth/expiry.js';
 import { fetchE2eToken } from './auth/e2e.js';
 import { readTokenFromCommand } from './auth/command.js';
@@ -90,6 +90,7 @@ const EMBEDDED_STEP_DELAY_MS = 100;
 /** Loads the schemas, starts the embedded server when asked, and prepares token minting. */
 export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
   const scenario = settings.scenario === null ? null : parseScenario(settings.scenario);
+  await refuseDirectories(settings.reports.map((r) => r.path));
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
   const ca = settings.tls.ca === null ? null : await readCa(settings.tls.ca);
   const template = isNamedTrigger(settings.trigger) ? null : await readTemplate(settings.trigger);
@@ -360,6 +361,18 @@ async function attemptRun(
       completedMs: at('agent_completed'),
     },
   };
+}
+
+// A report path that names a folder would fail only after the run: say so before it starts.
+async function refuseDirectories(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const found = await stat(path).catch(() => null);
+    if (found?.isDirectory()) {
+      throw new UsageError('REPORT_UNWRITABLE', `--report: ${path} is a directory`, {
+        hint: 'give a file path, e.g. reports/ws.xml',
+      });
+    }
+  }
 }
 
 async function readCa(path: string): Promise<Buffer> {

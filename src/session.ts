@@ -53,6 +53,14 @@ type Failure = RunError & { exitCode: number };
 export const connectWebSocket: ConnectFn = (url, protocols, options) =>
   new WebSocket(url, protocols, options);
 
+// Close codes that say the server, not the agent, went away: infrastructure, like 1006 and 1011.
+const GOING_AWAY_CLOSES: Readonly<Record<number, string>> = {
+  1001: 'going away',
+  1012: 'service restart',
+  1013: 'try again later',
+  1014: 'bad gateway',
+};
+
 // How long a close handshake we started may take before the socket is destroyed instead.
 const CLOSE_WAIT_MS = 1_000;
 
@@ -459,6 +467,19 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
             exitCode: ExitCode.Connection,
             message: `${shownUrl} closed the connection with 1011 (server error)${reason ? `: "${redact(reason)}"` : ''}.`,
             hint: 'Check the server logs; 1011 also means the server was not ready.',
+          },
+        });
+        return;
+      }
+      const going = GOING_AWAY_CLOSES[code];
+      if (going !== undefined) {
+        end('closed', {
+          close: { code, reason },
+          failure: {
+            code: 'SERVER_GOING_AWAY',
+            exitCode: ExitCode.Connection,
+            message: `${shownUrl} closed the connection with ${code} (${going})${reason ? `: "${redact(reason)}"` : ''}.`,
+            hint: 'The server is restarting or overloaded, not judging the contract; try again, or use --retries.',
           },
         });
         return;

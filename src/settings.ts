@@ -1,3 +1,4 @@
+import { normalize } from 'node:path';
 import { capBudgets, DEFAULT_BUDGETS, findEnvironment, type ConfigFile } from './config.js';
 import { UsageError } from './errors.js';
 import type { Budgets } from './model.js';
@@ -125,6 +126,18 @@ export function resolveRunSettings(
     );
   }
 
+  const outputs = [
+    ...(flags.report ?? []).map((r) => r.path),
+    ...(flags.record ? [flags.record] : []),
+  ];
+  const twice = outputs.find(
+    (path, i) => outputs.findIndex((p) => normalize(p) === normalize(path)) !== i,
+  );
+  if (twice !== undefined) {
+    throw new UsageError('OUTPUT_TWICE', `${twice} is given to more than one --report/--record`, {
+      hint: 'give each report and the recording a file of its own',
+    });
+  }
   if (flags.record !== undefined && (flags.runs ?? 1) > 1) {
     throw new UsageError('RECORD_NEEDS_ONE_RUN', '--record records one run, not --runs', {
       hint: 'drop --runs to record a session, or drop --record',

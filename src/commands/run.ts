@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
 import { SECRET_ENV_VARS, type CliIo } from '../cli.js';
 import { loadConfig } from '../config-loader.js';
+import { stringifySafely } from '../fields.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../emit.js';
 import { WsValidateError } from '../errors.js';
 import type { FrameRecord } from '../model.js';
@@ -116,7 +117,7 @@ export function describeFrame(frame: FrameRecord, runIndex: number, runs: number
   const at = frame.atMs === null ? '' : ` +${Math.round(frame.atMs)}ms`;
   const body =
     frame.kind === 'json'
-      ? JSON.stringify(frame.data)
+      ? stringifySafely(frame.data)
       : frame.kind === 'text'
         ? `(non-JSON text) ${frame.text ?? ''}`
         : `(binary, ${frame.size} bytes)`;

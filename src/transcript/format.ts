@@ -22,6 +22,7 @@
 import { Buffer } from 'node:buffer';
 
 import { UsageError } from '../errors.js';
+import { NOT_PRINTABLE, stringifySafely } from '../fields.js';
 import type {
   CloseInfo,
   FrameRecord,
@@ -115,16 +116,21 @@ export function formatFrameLine(
     }
     return JSON.stringify({ seq, dir, t, size, binary: bytes.toString('base64') });
   }
-  const text = frame.kind === 'json' ? JSON.stringify(frame.data ?? null) : (frame.text ?? '');
+  const text = frame.kind === 'json' ? stringifySafely(frame.data ?? null) : (frame.text ?? '');
+  if (frame.kind === 'json' && text === NOT_PRINTABLE) {
+    // Nested too deeply to write back as JSON: kept as a note, which `check` sees as non-JSON text.
+    return JSON.stringify({ seq, dir, t, size: frame.size, text });
+  }
   // Cheap bound first: a UTF-8 string has at most 3 bytes per UTF-16 unit.
   const textBytes = text.length * 3 > limitBytes ? Buffer.byteLength(text) : text.length;
   if (frame.size > limitBytes || textBytes > limitBytes) {
     const size = Math.max(frame.size, Buffer.byteLength(text));
     return JSON.stringify({ seq, dir, t, truncated: true, size, text: headOf(text) });
   }
-  return frame.kind === 'json'
-    ? JSON.stringify({ seq, dir, t, size: frame.size, frame: frame.data ?? null })
-    : JSON.stringify({ seq, dir, t, size: frame.size, text });
+  if (frame.kind !== 'json') return JSON.stringify({ seq, dir, t, size: frame.size, text });
+  // The frame is serialised once, above; its text goes into the line as it is.
+  const head = JSON.stringify({ seq, dir, t, size: frame.size });
+  return `${head.slice(0, -1)},"frame":${text}}`;
 }
 
 /** Serialises how the session ended as the last line of a recording. */

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 
+import { UsageError } from '../errors.js';
 import type { FrameRecord, SessionOutcome } from '../model.js';
 import { createFrameLineReader } from './frame-line.js';
 import {
@@ -148,8 +149,21 @@ export function createTranscriptParser(sink: TranscriptSink, path: string): Tran
     throw invalidLine(path, lineNo, 'a frame line needs "frame", "text" or "binary"');
   };
 
+  let firstChunk = true;
   return {
     push(chunk) {
+      if (firstChunk) {
+        firstChunk = false;
+        // UTF-16 (a BOM, or NUL bytes that UTF-8 text of JSON never holds) is a file to convert.
+        const head = chunk.subarray(0, 4096);
+        const utf16 =
+          (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+        if (utf16 || head.includes(0)) {
+          throw new UsageError('TRANSCRIPT_NOT_UTF8', `${path} is not UTF-8 text`, {
+            hint: 'recordings and NDJSON frame files are UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8',
+          });
+        }
+      }
       let start = 0;
       if (carry.length > 0) {
         const nl = chunk.indexOf(NEWLINE);
@@ -177,7 +191,12 @@ export function createTranscriptParser(sink: TranscriptSink, path: string): Tran
         carry = [];
         handleLine(joined, 0, joined.length);
       }
-      return mode === 'unknown' ? 'plain' : mode;
+      if (mode === 'unknown') {
+        throw new UsageError('TRANSCRIPT_EMPTY', `${path} holds no frames`, {
+          hint: 'pass a recording written by --record, or an NDJSON file with one received frame per line',
+        });
+      }
+      return mode;
     },
   };
 }

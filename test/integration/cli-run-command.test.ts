@@ -46,3 +46,13 @@ describe('repeated runs that hit a usage error', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('a --report path that is a folder', () => {
+  it('is refused before the run, not after it', async () => {
+    const { tmpdir } = await import('node:os');
+    const result = await runCli(['--env', 'embedded', '--report', `json=${tmpdir()}`]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: --report: .* is a directory\nhint: /);
+  });
+});

@@ -1,4 +1,7 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import {
@@ -208,5 +211,33 @@ describe.concurrent('--retries', () => {
     const result = await runCli(['--url', server.url, '--token', 'any', '--retries', '1', ...FAST]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/attempt/);
+  });
+});
+
+describe('hostile frames', () => {
+  it('a frame nested 10,000 deep fails its schema and is reported, recorded and not fatal', async (context) => {
+    const dir = await mkdtemp(join(tmpdir(), 'ws-validate-deep-'));
+    context.onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const server = await serve(
+      context,
+      startWsFaultServer(async (peer) => {
+        const ids = await peer.trigger;
+        const [started, , ...rest] = canonicalEvents(ids);
+        peer.send(started);
+        // Sent as raw text: the test's own JSON.stringify could not serialise it either.
+        peer.ws.send(
+          `{"type":"agent_thinking","timestamp":1,"run_id":"${ids.runId}","thread_id":"${ids.threadId}","data":${deep}}`,
+        );
+        for (const event of rest) peer.send(event);
+      }),
+    );
+    const recording = join(dir, 'deep.ndjson');
+    const { code, report, stderr } = await validate(server.url, '--record', recording);
+    expect(code, stderr).toBe(1);
+    expect(stderr).not.toMatch(/internal error|RangeError/);
+    const thinking = report?.events.find((e) => e.type === 'agent_thinking');
+    expect(thinking?.status).toBe('fail');
+    expect(await readFile(recording, 'utf8')).toContain('[not printable: nested too deeply]');
   });
 });

@@ -391,6 +391,30 @@ describe('runSession: how the server ends it', () => {
     expect(result.failure?.message).toContain('agent registry not ready');
   });
 
+  it.each([
+    [1001, 'going away'],
+    [1012, 'service restart'],
+    [1013, 'try again later'],
+  ])('reports %d as SERVER_GOING_AWAY, infrastructure (exit 3)', async (code, meaning) => {
+    const server = await startServer((socket) => {
+      socket.once('message', () => socket.close(code, 'deploying'));
+    });
+    const { result } = await run(server.url);
+
+    expect(result.close).toEqual({ code, reason: 'deploying' });
+    expect(result.failure).toMatchObject({ code: 'SERVER_GOING_AWAY', exitCode: 3 });
+    expect(result.failure?.message).toContain(`${code} (${meaning}): "deploying"`);
+  });
+
+  it('leaves a plain 1000 close to the judge: no failure', async () => {
+    const server = await startServer((socket) => {
+      socket.once('message', () => socket.close(1000, 'bye'));
+    });
+    const { result } = await run(server.url);
+    expect(result.close).toEqual({ code: 1000, reason: 'bye' });
+    expect(result.failure).toBeUndefined();
+  });
+
   it('leaves 1008 to the judge: closed with the close info, no failure', async () => {
     const server = await startServer((socket) => {
       socket.send('{"type":"error_message","error_code":"AUTH_FAILED"}');

@@ -390,3 +390,23 @@ describe('judge end to end without transcripts', () => {
     expect(judgement.exitCode).toBe(1);
   });
 });
+
+describe('a frame type that is a megabyte long', () => {
+  it('is counted under a label cut to 100 characters', () => {
+    const judge = createJudge({ trigger: null, checker: createSimpleChecker(), budgets: null });
+    const type = 'x'.repeat(1_000_000);
+    judge.observe({
+      seq: 1,
+      dir: 'in',
+      atMs: null,
+      kind: 'json',
+      data: { type },
+      size: type.length,
+    });
+    const judgement = judge.finish({ reason: 'end_of_recording', close: null, durationMs: null });
+    const labels = Object.keys(judgement.frames.byType);
+    expect(labels).toHaveLength(1);
+    expect(labels[0]).toHaveLength(100);
+    expect(judgement.coverage.unvalidatedTypes[0]).toHaveLength(100);
+  });
+});

@@ -120,3 +120,11 @@ describe('parseDuration with zero allowed', () => {
     expect(() => parseDuration('5', '--grace', { allowZero: true })).toThrow(UsageError);
   });
 });
+
+describe('parseDuration upper bound', () => {
+  it('accepts up to 24 days and refuses what timers cannot wait for', () => {
+    expect(parseDuration('24h', '--timeout')).toBe(86_400_000);
+    expect(() => parseDuration('600h', '--timeout')).toThrow('--timeout: "600h" is too long');
+    expect(() => parseDuration('2147483648ms', '--timeout')).toThrow(UsageError);
+  });
+});

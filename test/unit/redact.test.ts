@@ -98,3 +98,15 @@ describe('redactUrl', () => {
     expect(redactUrl(url)).toBe(expected);
   });
 });
+
+describe('createRedactor with a very long secret', () => {
+  it('masks it, and its encodings, without a regular expression that could overflow', () => {
+    const secret = 'a'.repeat(100_000);
+    const redact = createRedactor([secret]);
+    const base64 = Buffer.from(secret).toString('base64');
+    const out = redact(`token ${secret} and ${base64} end`);
+    expect(out).not.toContain('aaaaaaaa');
+    expect(out).not.toContain(base64.slice(0, 16));
+    expect(out).toBe('token *** and *** end');
+  });
+});

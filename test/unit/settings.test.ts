@@ -222,3 +222,15 @@ describe('--scenario with --url', () => {
     });
   });
 });
+
+describe('one file for two outputs', () => {
+  it('is refused before anything runs', () => {
+    const report = [{ format: 'junit' as const, path: 'out/ws.xml' }];
+    expect(() => resolveRunSettings({ report, record: './out/ws.xml' }, {}, null)).toThrow(
+      expect.objectContaining({ code: 'OUTPUT_TWICE', exitCode: 2 }),
+    );
+    expect(() =>
+      resolveRunSettings({ report: [...report, { format: 'json', path: 'out/ws.xml' }] }, {}, null),
+    ).toThrow(/out\/ws\.xml is given to more than one/);
+  });
+});

@@ -236,8 +236,25 @@ describe('createTranscriptParser: chunk boundaries', () => {
     ]);
   });
 
-  it('calls an empty input a plain file with no frames', () => {
-    expect(parseInChunks('', 10)).toEqual({ format: 'plain', seen: [] });
+  it('refuses an input with no frames at all (empty or blank lines only)', () => {
+    expect(() => parseInChunks('', 10)).toThrow(
+      expect.objectContaining({ code: 'TRANSCRIPT_EMPTY' }),
+    );
+    expect(() => parseInChunks('\n  \n\r\n', 10)).toThrow(/holds no frames/);
+  });
+
+  it('refuses UTF-16 text, with a hint to convert it', () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('{"type":"ping"}\n', 'utf16le'),
+    ]);
+    const parser = createTranscriptParser(
+      { header: () => {}, frame: () => {}, end: () => {} },
+      'u16.ndjson',
+    );
+    expect(() => parser.push(utf16)).toThrow(
+      expect.objectContaining({ code: 'TRANSCRIPT_NOT_UTF8', exitCode: 2 }),
+    );
   });
 });
 
