@@ -6,7 +6,7 @@ export const ExitCode = {
   ContractFailed: 1,
   /** Usage or configuration error: flag, env var, config file, schema file. */
   Usage: 2,
-  /** Connection failure before a verdict: refused, DNS, TLS, dropped (1006), 1011, frame too large. */
+  /** Connection failure before a verdict: refused, DNS, TLS, dropped (1006), 1011, going away (1001, 1012-1014), frame too large. */
   Connection: 3,
   /** Authentication rejected: 401/403 on upgrade, or AUTH_FAILED / 1008 before agent events. */
   Auth: 4,

@@ -134,7 +134,7 @@ Exit codes:
   0    every required event passed and every rule held
   1    contract failed (schema, rule, missing event, non-JSON frame, error event)
   2    usage or configuration error
-  3    connection failure before a verdict (refused, DNS, TLS, dropped, 1011, frame too large)
+  3    connection failure before a verdict (refused, DNS, TLS, dropped, 1011, going away, frame too large)
   4    authentication rejected
   5    timed out after the run started, with no violation seen
   70   internal error
