@@ -63,6 +63,8 @@ const GOING_AWAY_CLOSES: Readonly<Record<number, string>> = {
 
 // How long a close handshake we started may take before the socket is destroyed instead.
 const CLOSE_WAIT_MS = 1_000;
+// Even at the end of the budget, a moment for the server's close frame.
+const MIN_CLOSE_WAIT_MS = 100;
 
 // Certificate and handshake failures reported by Node's TLS layer and OpenSSL.
 const TLS_ERROR_CODES = new Set([
@@ -193,10 +195,16 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
         settle();
         return;
       }
-      closeWaitTimer = setTimeout(() => {
-        ws?.terminate();
-        settle();
-      }, CLOSE_WAIT_MS);
+      // Within what is left of the total budget, so a server that ignores our close frame cannot
+      // stretch the run past --timeout by more than a moment.
+      const left = triggerAt === null ? CLOSE_WAIT_MS : triggerAt + budgets.totalMs - clock();
+      closeWaitTimer = setTimeout(
+        () => {
+          ws?.terminate();
+          settle();
+        },
+        Math.min(CLOSE_WAIT_MS, Math.max(MIN_CLOSE_WAIT_MS, left)),
+      );
     };
 
     const fail = (

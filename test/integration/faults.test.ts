@@ -241,3 +241,24 @@ describe('hostile frames', () => {
     expect(await readFile(recording, 'utf8')).toContain('[not printable: nested too deeply]');
   });
 });
+
+describe('a server that ignores our close frame', () => {
+  it('cannot stretch a run past --timeout by more than a moment', async (context) => {
+    const server = await serve(
+      context,
+      startRawWsServer({
+        answerClose: false,
+        async onTrigger(socket, ids) {
+          const [started] = canonicalEvents(ids);
+          socket.write(encodeTextFrame(JSON.stringify(started)));
+          return Promise.resolve();
+        },
+      }),
+    );
+    const { code, ms, stderr } = await validate(server.url, '--timeout', '600ms');
+    expect(code, stderr).toBe(5);
+    // 600 ms of budget, at most 100 ms more for the close frame that never comes, and slack.
+    expect(ms).toBeLessThan(1_300);
+    expect(server.closeCodes).toEqual([1000]);
+  });
+});
