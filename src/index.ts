@@ -1,2 +1,0 @@
-export * from './model.js';
-export * from './errors.js';
