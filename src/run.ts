@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { readTokenExpiry } from './auth/expiry.js';
+import { isExpired, readTokenExpiry } from './auth/expiry.js';
 import { fetchE2eToken } from './auth/e2e.js';
 import { readTokenFromCommand } from './auth/command.js';
 import { readTokenFile } from './auth/file.js';
@@ -152,9 +152,9 @@ async function resolveToken(
   const token = await readToken(source, user, settings, deps);
   if (token === null) return null;
   deps.addSecret(token);
-  const exp = readTokenExpiry(token);
-  if (exp !== null && exp * 1000 <= deps.now().getTime()) {
-    deps.warn(`the token expired at ${new Date(exp * 1000).toISOString()}; expect an auth failure`);
+  if (isExpired(token, deps.now().getTime())) {
+    const expiredAt = new Date((readTokenExpiry(token) ?? 0) * 1000).toISOString();
+    deps.warn(`the token expired at ${expiredAt}; expect an auth failure`);
   }
   return token;
 }

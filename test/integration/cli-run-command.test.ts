@@ -56,3 +56,23 @@ describe('a --report path that is a folder', () => {
     expect(result.stderr).toMatch(/^error: --report: .* is a directory\nhint: /);
   });
 });
+
+describe('a token whose exp has passed', () => {
+  it('is warned about before connecting, and the server rejects it (exit 4)', async () => {
+    const { mintToken } = await import('../../src/auth/mint.js');
+    const { generateSecret, startReferenceServer } = await import('../../src/server/index.js');
+    const secret = generateSecret();
+    const server = await startReferenceServer({ jwtSecret: secret, stepDelayMs: 0 });
+    try {
+      const twoHoursAgo = Date.now() - 2 * 3_600_000;
+      const token = await mintToken({ secret, sub: 'u-1', now: twoHoursAgo, ttlSeconds: 900 });
+      const result = await runCli(['--url', server.url, '--token', token, '--quiet', ...FAST]);
+      expect(result.code).toBe(4);
+      const expiredAt = new Date(Math.floor(twoHoursAgo / 1000) * 1000 + 900_000).toISOString();
+      expect(result.stderr).toContain(`warning: the token expired at ${expiredAt}`);
+      expect(result.stderr + result.stdout).not.toContain(token.split('.')[2]);
+    } finally {
+      await server.close();
+    }
+  });
+});
