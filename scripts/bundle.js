@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli.ts', 'src/schemas.ts'],
+  entryPoints: { cli: 'src/cli/main.ts', schemas: 'src/contract/schemas.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { InterruptedError, UsageError, type WsValidateError } from '../errors.js';
+import { InterruptedError, UsageError, type WsValidateError } from '../shared/errors.js';
 
 /** How to run a token command: its deadline, working directory and environment. */
 export interface TokenCommandOptions {

@@ -1,5 +1,10 @@
-import { AuthError, ConnectionError, InterruptedError, type WsValidateError } from '../errors.js';
-import { redactUrl } from '../redact.js';
+import {
+  AuthError,
+  ConnectionError,
+  InterruptedError,
+  type WsValidateError,
+} from '../shared/errors.js';
+import { redactUrl } from '../shared/redact.js';
 import { DEFAULT_PERMISSIONS } from './mint.js';
 
 /** Path of the auth service's E2E simulation endpoint. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 
 /** Reads a token from a file, trimmed; an unreadable or empty file is a usage error. */
 export async function readTokenFile(path: string): Promise<string> {

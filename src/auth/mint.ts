@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { v4 as uuidv4 } from 'uuid';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 
 /** Default lifetime of a minted token in seconds, as the auth service issues them. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 900;

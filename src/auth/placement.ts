@@ -1,4 +1,4 @@
-import type { AuthPlacement } from '../options.js';
+import type { AuthPlacement } from '../settings/parse.js';
 
 /** What the session needs to present a token: the URL, extra headers and offered subprotocols. */
 export interface PlacedToken {

@@ -1,13 +1,13 @@
 import type { ChalkInstance } from 'chalk';
-import { ExitCode, verdictFor } from '../errors.js';
-import { DIAGNOSIS_CODES, REQUIRED_EVENTS } from '../model.js';
+import { ExitCode, verdictFor } from '../shared/errors.js';
+import { DIAGNOSIS_CODES, REQUIRED_EVENTS } from '../contract/types.js';
 import type {
   DiagnosisCode,
   EventStatus,
   RequiredEvent,
   RunReport,
   TriggerInfo,
-} from '../model.js';
+} from '../contract/types.js';
 import {
   describeFieldError,
   formatDuration,
@@ -15,7 +15,7 @@ import {
   joinSections,
   oneLine,
   runErrorOf,
-} from './format.js';
+} from './describe.js';
 
 /** Nearest-rank percentiles of a latency in milliseconds; null when no run measured it. */
 export interface Percentiles {

@@ -1,4 +1,4 @@
-import type { RunReport } from '../model.js';
+import type { RunReport } from '../contract/types.js';
 import type { AggregateReport } from './aggregate.js';
 import {
   describeEventProblem,
@@ -6,7 +6,7 @@ import {
   isUnjudgedEvent,
   runErrorOf,
   stripAnsi,
-} from './format.js';
+} from './describe.js';
 
 /** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
 export function renderGithubAnnotations(report: RunReport): string[] {

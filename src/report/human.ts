@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { isRequiredEvent } from '../model.js';
-import type { FieldError, RuleResult, RunReport } from '../model.js';
+import { isRequiredEvent } from '../contract/types.js';
+import type { FieldError, RuleResult, RunReport } from '../contract/types.js';
 import {
   countReport,
   formatDuration,
@@ -10,7 +10,7 @@ import {
   oneLine,
   runErrorOf,
   stripControl,
-} from './format.js';
+} from './describe.js';
 
 /** Options of the human renderer. */
 export interface HumanOptions {

@@ -1,5 +1,5 @@
 export * from './aggregate.js';
-export * from './format.js';
+export * from './describe.js';
 export * from './github.js';
 export * from './human.js';
 export * from './json.js';

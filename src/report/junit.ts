@@ -1,7 +1,7 @@
-import { REQUIRED_EVENTS } from '../model.js';
-import type { EventResult, FieldError, RunReport } from '../model.js';
+import { REQUIRED_EVENTS } from '../contract/types.js';
+import type { EventResult, FieldError, RunReport } from '../contract/types.js';
 import type { AggregateReport } from './aggregate.js';
-import { isUnjudgedEvent, runErrorOf, stripControl } from './format.js';
+import { isUnjudgedEvent, runErrorOf, stripControl } from './describe.js';
 
 /** Options of the JUnit renderer. */
 export interface JunitOptions {

@@ -1,5 +1,5 @@
-import { REQUIRED_EVENTS } from '../model.js';
-import type { RunReport } from '../model.js';
+import { REQUIRED_EVENTS } from '../contract/types.js';
+import type { RunReport } from '../contract/types.js';
 import type { AggregateReport, Percentiles } from './aggregate.js';
 import {
   countReport,
@@ -8,7 +8,7 @@ import {
   formatOffset,
   runErrorOf,
   stripControl,
-} from './format.js';
+} from './describe.js';
 
 const VERDICT_HEADING = {
   pass: '✅ ws-validate: PASS',

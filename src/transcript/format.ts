@@ -21,8 +21,8 @@
  */
 import { Buffer } from 'node:buffer';
 
-import { UsageError } from '../errors.js';
-import { NOT_PRINTABLE, stringifySafely } from '../fields.js';
+import { UsageError } from '../shared/errors.js';
+import { NOT_PRINTABLE, stringifySafely } from '../shared/fields.js';
 import type {
   CloseInfo,
   FrameRecord,
@@ -30,7 +30,7 @@ import type {
   SessionEndReason,
   SessionOutcome,
   TriggerInfo,
-} from '../model.js';
+} from '../contract/types.js';
 
 /** Version number written under the `ws-validate-transcript` key of every recording header. */
 export const TRANSCRIPT_VERSION = 1;

@@ -1,7 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 
-import { UsageError, WsValidateError } from '../errors.js';
+import { UsageError, WsValidateError } from '../shared/errors.js';
 import type { TranscriptEntry, TranscriptFormat } from './format.js';
 import { createTranscriptParser, type TranscriptSink } from './parser.js';
 

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensureDir } from '../ensure-dir.js';
+import { ensureDir } from '../shared/ensure-dir.js';
 import { finished } from 'node:stream/promises';
 
-import { UsageError } from '../errors.js';
-import type { FrameRecord, SessionOutcome } from '../model.js';
+import { UsageError } from '../shared/errors.js';
+import type { FrameRecord, SessionOutcome } from '../contract/types.js';
 import {
   DEFAULT_RECORD_FRAME_LIMIT,
   formatEndLine,

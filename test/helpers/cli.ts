@@ -1,4 +1,4 @@
-import { main, type CliIo } from '../../src/cli.js';
+import { main, type CliIo } from '../../src/cli/main.js';
 
 /** What one in-process CLI invocation printed and returned. */
 export interface CliResult {

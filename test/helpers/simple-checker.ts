@@ -1,4 +1,4 @@
-import type { FieldError, FrameCheck, FrameChecker } from '../../src/model.js';
+import type { FieldError, FrameCheck, FrameChecker } from '../../src/contract/types.js';
 
 type Kind = 'string' | 'non-empty string' | 'object' | 'any' | 'number >= 0' | 'timestamp';
 

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createJudge, type JudgeOptions } from '../../src/judge.js';
+import { createJudge, type JudgeOptions } from '../../src/contract/judge.js';
 import type {
   FrameRecord,
   FrameVerdict,
   Judgement,
   SessionOutcome,
   TriggerInfo,
-} from '../../src/model.js';
+} from '../../src/contract/types.js';
 import { createSimpleChecker } from './simple-checker.js';
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchE2eToken } from '../../src/auth/e2e.js';
-import { AuthError, ConnectionError } from '../../src/errors.js';
+import { AuthError, ConnectionError } from '../../src/shared/errors.js';
 
 const KEY = 'e2e-bypass-key-for-tests';
 

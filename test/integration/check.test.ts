@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { checkRecording } from '../../src/check.js';
-import { ExitCode } from '../../src/errors.js';
-import type { FrameRecord, RunReport } from '../../src/model.js';
-import { defaultSchemasDir, loadSchemas, type LoadedSchemas } from '../../src/schemas.js';
+import { checkRecording } from '../../src/run/check.js';
+import { ExitCode } from '../../src/shared/errors.js';
+import type { FrameRecord, RunReport } from '../../src/contract/types.js';
+import { defaultSchemasDir, loadSchemas, type LoadedSchemas } from '../../src/contract/schemas.js';
 import { createTranscriptWriter } from '../../src/transcript/writer.js';
 
 const RECORDINGS = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url));

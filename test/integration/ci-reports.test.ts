@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ExitCode } from '../../src/errors.js';
-import type { RunReport } from '../../src/model.js';
+import { ExitCode } from '../../src/shared/errors.js';
+import type { RunReport } from '../../src/contract/types.js';
 import { runCli } from '../helpers/cli.js';
 
 let dir: string;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../../src/cli.js';
-import { schemasCommand } from '../../src/commands/schemas.js';
-import { ExitCode } from '../../src/errors.js';
-import { REQUIRED_EVENTS, type RunReport } from '../../src/model.js';
-import { defaultSchemasDir } from '../../src/schemas.js';
+import type { CliIo } from '../../src/cli/main.js';
+import { schemasCommand } from '../../src/cli/commands/schemas.js';
+import { ExitCode } from '../../src/shared/errors.js';
+import { REQUIRED_EVENTS, type RunReport } from '../../src/contract/types.js';
+import { defaultSchemasDir } from '../../src/contract/schemas.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
 let dir: string;

@@ -5,8 +5,8 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import { applyToken } from '../../src/auth/placement.js';
-import type { Budgets, FrameRecord, FrameVerdict } from '../../src/model.js';
-import { runSession, type ConnectFn, type SessionOptions } from '../../src/session.js';
+import type { Budgets, FrameRecord, FrameVerdict } from '../../src/contract/types.js';
+import { runSession, type ConnectFn, type SessionOptions } from '../../src/session/session.js';
 
 const CERT = readFileSync(new URL('../fixtures/tls/cert.pem', import.meta.url));
 const KEY = readFileSync(new URL('../fixtures/tls/key.pem', import.meta.url));

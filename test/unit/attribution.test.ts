@@ -7,8 +7,8 @@ import {
   type Attribution,
   type EventIds,
   type RunIds,
-} from '../../src/attribution.js';
-import type { TriggerInfo } from '../../src/model.js';
+} from '../../src/contract/attribution.js';
+import type { TriggerInfo } from '../../src/contract/types.js';
 
 const ids = (threadId: string | null, runId: string | null): EventIds => ({ threadId, runId });
 const run = (threadId: string | null, ...runIds: string[]): RunIds => ({ threadId, runIds });

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 
 const SECRET = 'test-jwt-secret-at-least-32-bytes-long';
 const key = new TextEncoder().encode(SECRET);

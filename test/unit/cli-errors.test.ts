@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportError, type CliIo } from '../../src/cli.js';
-import { AuthError, ConnectionError, ExitCode, UsageError } from '../../src/errors.js';
+import { reportError, type CliIo } from '../../src/cli/main.js';
+import { AuthError, ConnectionError, ExitCode, UsageError } from '../../src/shared/errors.js';
 
 function capture(): { io: CliIo; stderr: () => string } {
   let stderr = '';

@@ -8,7 +8,7 @@ import {
   formatContractErrors,
   pointerSegments,
   renderValue,
-} from '../../src/contract-errors.js';
+} from '../../src/contract/schema-errors.js';
 
 function required(
   instancePath: string,

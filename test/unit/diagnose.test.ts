@@ -14,8 +14,8 @@ import {
   readWrappedEvent,
   type DiagnosisContext,
   type DiagnosisFacts,
-} from '../../src/diagnose.js';
-import type { FieldError, FrameRecord } from '../../src/model.js';
+} from '../../src/contract/diagnose.js';
+import type { FieldError, FrameRecord } from '../../src/contract/types.js';
 
 const trigger = { type: 'agent_execution', thread_id: 'T', run_id: 'R', message: 'hi' };
 const context: DiagnosisContext = { triggerType: 'agent_execution', triggerFrame: trigger };

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureDir } from '../../src/ensure-dir.js';
+import { ensureDir } from '../../src/shared/ensure-dir.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJudge, decideExit, type ExitFacts } from '../../src/judge.js';
-import type { Judgement, SessionOutcome } from '../../src/model.js';
+import { createJudge, decideExit, type ExitFacts } from '../../src/contract/judge.js';
+import type { Judgement, SessionOutcome } from '../../src/contract/types.js';
 import { createSimpleChecker } from '../helpers/simple-checker.js';
 import { judgeTranscript } from '../helpers/transcript.js';
 

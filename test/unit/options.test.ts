@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import {
   parseCount,
   parseDuration,
@@ -8,7 +8,7 @@ import {
   parseReportTarget,
   parseSize,
   parseWsUrl,
-} from '../../src/options.js';
+} from '../../src/settings/parse.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli.js';
-import { colorLevel, createOutput, spinnerAllowed } from '../../src/output.js';
+import type { CliIo } from '../../src/cli/main.js';
+import { colorLevel, createOutput, spinnerAllowed } from '../../src/cli/io.js';
 
 function io(options: {
   tty?: boolean;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RUN_OPTIONS } from '../../src/cli-options.js';
+import { RUN_OPTIONS } from '../../src/settings/options.js';
 import { SCENARIOS } from '../../src/server/scenarios.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactUrl } from '../../src/redact.js';
+import { createRedactor, redactUrl } from '../../src/shared/redact.js';
 
 const HEADER = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 const PAYLOAD = 'eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE3MDAwMDAwMDB9';

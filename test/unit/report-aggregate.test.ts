@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_EVENTS } from '../../src/model.js';
-import type { EventStatus, RequiredEvent, RunReport } from '../../src/model.js';
+import { REQUIRED_EVENTS } from '../../src/contract/types.js';
+import type { EventStatus, RequiredEvent, RunReport } from '../../src/contract/types.js';
 import {
   aggregateRuns,
   percentiles,

@@ -5,7 +5,7 @@ import {
   formatOffset,
   oneLine,
   stripControl,
-} from '../../src/report/format.js';
+} from '../../src/report/describe.js';
 
 describe('formatDuration', () => {
   it.each([

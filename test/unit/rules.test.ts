@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Attribution } from '../../src/attribution.js';
-import type { RequiredEvent, SessionOutcome } from '../../src/model.js';
+import type { Attribution } from '../../src/contract/attribution.js';
+import type { RequiredEvent, SessionOutcome } from '../../src/contract/types.js';
 import {
   createRuleSet,
   readToolKeys,
@@ -14,7 +14,7 @@ import {
   type RuleContext,
   type RuleEvent,
   type RuleTracker,
-} from '../../src/rules.js';
+} from '../../src/contract/rules.js';
 
 /** `type[:correlation_id[:tool_name]][@atMs][!foreign]`, e.g. `tool_executing:c1:search@40`. */
 function parseEvent(spec: string, index: number): RuleEvent {

@@ -8,7 +8,7 @@ import {
   generateContractModule,
   loadPrecompiled,
   loadSchemas,
-} from '../../src/schemas.js';
+} from '../../src/contract/schemas.js';
 
 // Inside the repository, so the generated require()s of ajv's runtime resolve from node_modules.
 const cacheDir = fileURLToPath(

@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
-import { REQUIRED_EVENTS } from '../../src/model.js';
+import { UsageError } from '../../src/shared/errors.js';
+import { REQUIRED_EVENTS } from '../../src/contract/types.js';
 import {
   defaultSchemasDir,
   inspectSchemas,
   loadSchemas,
   type LoadedSchemas,
-} from '../../src/schemas.js';
+} from '../../src/contract/schemas.js';
 
 type Frame = Record<string, unknown>;
 

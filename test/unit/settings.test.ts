@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { capBudgets, listEnvironments, parseConfigFile } from '../../src/config.js';
-import { UsageError } from '../../src/errors.js';
-import { resolveRunSettings } from '../../src/settings.js';
+import { capBudgets, listEnvironments, parseConfigFile } from '../../src/settings/environments.js';
+import { UsageError } from '../../src/shared/errors.js';
+import { resolveRunSettings } from '../../src/settings/resolve.js';
 
 const config = parseConfigFile('/p/ws-validate.config.json', {
   defaultEnv: 'dev',

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { UsageError } from '../../src/errors.js';
-import type { FrameRecord, SessionOutcome } from '../../src/model.js';
-import { createRedactor } from '../../src/redact.js';
+import { UsageError } from '../../src/shared/errors.js';
+import type { FrameRecord, SessionOutcome } from '../../src/contract/types.js';
+import { createRedactor } from '../../src/shared/redact.js';
 import {
   TRUNCATED_KEEP_BYTES,
   type TranscriptEntry,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
-import { buildNamedTrigger, buildTemplateTrigger, isNamedTrigger } from '../../src/trigger.js';
+import { UsageError } from '../../src/shared/errors.js';
+import { buildNamedTrigger, buildTemplateTrigger, isNamedTrigger } from '../../src/run/trigger.js';
 
 const values = {
   thread_id: 'thread-1',

@@ -1,11 +1,17 @@
 import { stat } from 'node:fs/promises';
 
-import { readEventIds } from './attribution.js';
-import { ExitCode, verdictFor } from './errors.js';
-import { createJudge, type Judge } from './judge.js';
-import type { FrameChecker, FrameRecord, RunReport, SessionOutcome, TriggerInfo } from './model.js';
-import type { TranscriptHeader } from './transcript/format.js';
-import { scanTranscript } from './transcript/reader.js';
+import { readEventIds } from '../contract/attribution.js';
+import { ExitCode, verdictFor } from '../shared/errors.js';
+import { createJudge, type Judge } from '../contract/judge.js';
+import type {
+  FrameChecker,
+  FrameRecord,
+  RunReport,
+  SessionOutcome,
+  TriggerInfo,
+} from '../contract/types.js';
+import type { TranscriptHeader } from '../transcript/format.js';
+import { scanTranscript } from '../transcript/reader.js';
 
 /** Options of an offline re-check. */
 export interface CheckOptions {

@@ -1,7 +1,7 @@
-import type { CliIo } from '../cli.js';
-import { listEnvironments } from '../config.js';
-import { loadConfig } from '../config-loader.js';
-import { redactUrl } from '../redact.js';
+import type { CliIo } from '../main.js';
+import { listEnvironments } from '../../settings/environments.js';
+import { loadConfig } from '../../settings/config-file.js';
+import { redactUrl } from '../../shared/redact.js';
 
 /** `ws-validate envs`: lists built-in and configured environments, URLs redacted. */
 export async function envsCommand(flags: { config?: string }, io: CliIo): Promise<number> {

@@ -1,5 +1,5 @@
-import { UsageError } from './errors.js';
-import { isScenarioName, SCENARIOS, type ScenarioName } from './server/scenarios.js';
+import { UsageError } from '../shared/errors.js';
+import { isScenarioName, SCENARIOS, type ScenarioName } from '../server/scenarios.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const MAX_DURATION_MS = 2_147_483_647;

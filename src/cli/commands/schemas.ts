@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import type { CliIo } from '../cli.js';
-import { ExitCode, UsageError } from '../errors.js';
-import { isRequiredEvent, REQUIRED_EVENTS } from '../model.js';
-import { defaultSchemasDir, inspectSchemas } from '../schemas.js';
+import type { CliIo } from '../main.js';
+import { ExitCode, UsageError } from '../../shared/errors.js';
+import { isRequiredEvent, REQUIRED_EVENTS } from '../../contract/types.js';
+import { defaultSchemasDir, inspectSchemas } from '../../contract/schemas.js';
 
 /** `ws-validate schemas`: compiles every schema and lists the message type each covers; exit 2 when any is broken. */
 export async function schemasCommand(flags: { schemas?: string }, io: CliIo): Promise<number> {

@@ -1,12 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isExpired, readTokenExpiry } from './auth/expiry.js';
-import { fetchE2eToken } from './auth/e2e.js';
-import { readTokenFromCommand } from './auth/command.js';
-import { readTokenFile } from './auth/file.js';
-import { mintToken } from './auth/mint.js';
-import { applyToken } from './auth/placement.js';
-import { ExitCode, UsageError, verdictFor, WsValidateError } from './errors.js';
-import { createJudge } from './judge.js';
+import { isExpired, readTokenExpiry } from '../auth/expiry.js';
+import { fetchE2eToken } from '../auth/e2e.js';
+import { readTokenFromCommand } from '../auth/command.js';
+import { readTokenFile } from '../auth/file.js';
+import { mintToken } from '../auth/mint.js';
+import { applyToken } from '../auth/placement.js';
+import { ExitCode, UsageError, verdictFor, WsValidateError } from '../shared/errors.js';
+import { createJudge } from '../contract/judge.js';
 import type {
   Attempt,
   FrameChecker,
@@ -15,13 +15,13 @@ import type {
   RunReport,
   SessionOutcome,
   TriggerInfo,
-} from './model.js';
-import { redactUrl } from './redact.js';
-import { defaultSchemasDir, loadSchemas } from './schemas.js';
-import { runSession, type ConnectFn } from './session.js';
-import { parseScenario } from './options.js';
-import type { RunSettings, TokenSource } from './settings.js';
-import { createTranscriptWriter } from './transcript/writer.js';
+} from '../contract/types.js';
+import { redactUrl } from '../shared/redact.js';
+import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
+import { runSession, type ConnectFn } from '../session/session.js';
+import { parseScenario } from '../settings/parse.js';
+import type { RunSettings, TokenSource } from '../settings/resolve.js';
+import { createTranscriptWriter } from '../transcript/writer.js';
 import {
   buildNamedTrigger,
   buildTemplateTrigger,
@@ -107,7 +107,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   let source = settings.token;
   let close = (): Promise<void> => Promise.resolve();
   if (settings.embedded) {
-    const { startReferenceServer, generateSecret } = await import('./server/index.js');
+    const { startReferenceServer, generateSecret } = await import('../server/index.js');
     const secret = generateSecret();
     deps.addSecret(secret);
     const server = await startReferenceServer({

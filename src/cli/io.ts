@@ -1,5 +1,5 @@
-import type { CliIo } from './cli.js';
-import { createRedactor } from './redact.js';
+import type { CliIo } from './main.js';
+import { createRedactor } from '../shared/redact.js';
 
 /** stdout and stderr behind one redactor that learns secrets as the run resolves them. */
 export interface Output {

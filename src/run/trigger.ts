@@ -1,5 +1,5 @@
-import { UsageError } from './errors.js';
-import type { TriggerInfo } from './model.js';
+import { UsageError } from '../shared/errors.js';
+import type { TriggerInfo } from '../contract/types.js';
 
 /** The trigger messages ws-validate knows by name (PROTOCOL.md section 4). */
 export const NAMED_TRIGGERS = ['agent_execution', 'start_agent', 'user_message'] as const;

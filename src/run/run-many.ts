@@ -4,11 +4,11 @@ import {
   summariseRun,
   type AggregateReport,
   type RunSummary,
-} from './report/index.js';
-import type { CarriedIds, TriggerInfo } from './model.js';
-import { redactUrl } from './redact.js';
-import { runOnce, type PeerRunRegistry, type RunDeps, type Target } from './run.js';
-import type { RunSettings } from './settings.js';
+} from '../report/index.js';
+import type { CarriedIds, TriggerInfo } from '../contract/types.js';
+import { redactUrl } from '../shared/redact.js';
+import { runOnce, type PeerRunRegistry, type RunDeps, type Target } from './run-once.js';
+import type { RunSettings } from '../settings/resolve.js';
 
 /** Progress of repeated runs. */
 export interface RunProgress {

@@ -1,11 +1,11 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import type { AggregateReport } from './report/aggregate.js';
-import { ensureDir } from './ensure-dir.js';
-import { UsageError } from './errors.js';
-import type { RunReport } from './model.js';
-import type { ReportTarget } from './options.js';
+import type { AggregateReport } from './aggregate.js';
+import { ensureDir } from '../shared/ensure-dir.js';
+import { UsageError } from '../shared/errors.js';
+import type { RunReport } from '../contract/types.js';
+import type { ReportTarget } from '../settings/parse.js';
 import {
   renderAggregateHuman,
   renderAggregateAnnotations,
@@ -19,7 +19,7 @@ import {
   renderJunit,
   renderMarkdown,
   renderVerdictLine,
-} from './report/index.js';
+} from './index.js';
 
 /** Where a run's outputs go and which of them are wanted. */
 export interface EmitOptions {

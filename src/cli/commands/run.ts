@@ -1,15 +1,15 @@
 import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
-import { SECRET_ENV_VARS, type CliIo } from '../cli.js';
-import { loadConfig } from '../config-loader.js';
-import { stringifySafely } from '../fields.js';
-import { emitAggregateReport, emitRunReport, type EmitOptions } from '../emit.js';
-import { WsValidateError } from '../errors.js';
-import type { FrameRecord } from '../model.js';
-import { colorLevel, createOutput, spinnerAllowed, type Output } from '../output.js';
-import { openTarget, runOnce, type RunDeps } from '../run.js';
-import { runMany } from '../run-many.js';
-import { resolveRunSettings, type RunFlags, type RunSettings } from '../settings.js';
+import { SECRET_ENV_VARS, type CliIo } from '../main.js';
+import { loadConfig } from '../../settings/config-file.js';
+import { stringifySafely } from '../../shared/fields.js';
+import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../report/emit.js';
+import { WsValidateError } from '../../shared/errors.js';
+import type { FrameRecord } from '../../contract/types.js';
+import { colorLevel, createOutput, spinnerAllowed, type Output } from '../io.js';
+import { openTarget, runOnce, type RunDeps } from '../../run/run-once.js';
+import { runMany } from '../../run/run-many.js';
+import { resolveRunSettings, type RunFlags, type RunSettings } from '../../settings/resolve.js';
 import { startSpinner } from '../spinner.js';
 
 const VERBOSE_FRAME_CHARS = 400;

@@ -1,6 +1,6 @@
-import { stringifySafely } from './fields.js';
+import { stringifySafely } from '../shared/fields.js';
 import type { ErrorObject } from 'ajv';
-import type { FieldError } from './model.js';
+import type { FieldError } from './types.js';
 
 /** Most field errors reported for one frame; the rest are summarised in one extra entry. */
 export const MAX_FIELD_ERRORS = 10;

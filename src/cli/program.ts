@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { flattenLines, readVersion, type CliIo } from './cli.js';
-import { pickOptions, RUN_OPTIONS, type OptionSpec } from './cli-options.js';
-import { createRedactor } from './redact.js';
-import { SCENARIOS } from './server/scenarios.js';
+import { flattenLines, readVersion, type CliIo } from './main.js';
+import { pickOptions, RUN_OPTIONS, type OptionSpec } from '../settings/options.js';
+import { createRedactor } from '../shared/redact.js';
+import { SCENARIOS } from '../server/scenarios.js';
 
 function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
   for (const spec of specs) {

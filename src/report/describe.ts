@@ -1,4 +1,4 @@
-import type { EventResult, FieldError, RunError, RunReport } from '../model.js';
+import type { EventResult, FieldError, RunError, RunReport } from '../contract/types.js';
 
 /** Counts of judged items in a report, as the verdict lines show them. */
 export interface ReportCounts {

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AnySchemaObject, Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
-import { formatContractErrors } from './contract-errors.js';
-import { UsageError } from './errors.js';
-import type { FrameCheck, FrameChecker } from './model.js';
+import { formatContractErrors } from './schema-errors.js';
+import { UsageError } from '../shared/errors.js';
+import { packageRoot } from '../shared/package-root.js';
+import type { FrameCheck, FrameChecker } from './types.js';
 
 /** The contract schemas of one directory, compiled once and ready to check frames. */
 export interface LoadedSchemas extends FrameChecker {
@@ -45,7 +45,7 @@ interface CompiledFile {
 
 /** The `schemas/` directory shipped with ws-validate, located from this module rather than the working directory. */
 export function defaultSchemasDir(): string {
-  return resolve(fileURLToPath(new URL('../schemas/', import.meta.url)));
+  return join(packageRoot(), 'schemas');
 }
 
 /** Reads, compiles and indexes every `*.schema.json` in `dir`; throws UsageError naming the first broken file. */

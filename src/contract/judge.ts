@@ -18,8 +18,8 @@ import {
   readWrappedEvent,
   type DiagnosisContext,
 } from './diagnose.js';
-import { ExitCode } from './errors.js';
-import { readType, truncateText } from './fields.js';
+import { ExitCode } from '../shared/errors.js';
+import { readType, truncateText } from '../shared/fields.js';
 import {
   REQUIRED_EVENTS,
   isRequiredEvent,
@@ -35,7 +35,7 @@ import {
   type RunError,
   type SessionOutcome,
   type TriggerInfo,
-} from './model.js';
+} from './types.js';
 import { createRuleSet, readToolKeys, skipRules, type TimeBudgets } from './rules.js';
 
 /** Warnings kept in full; the rest are only counted. */

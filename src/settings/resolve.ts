@@ -1,14 +1,14 @@
 import { normalize } from 'node:path';
-import { capBudgets, DEFAULT_BUDGETS, findEnvironment, type ConfigFile } from './config.js';
-import { UsageError } from './errors.js';
-import type { Budgets } from './model.js';
+import { capBudgets, DEFAULT_BUDGETS, findEnvironment, type ConfigFile } from './environments.js';
+import { UsageError } from '../shared/errors.js';
+import type { Budgets } from '../contract/types.js';
 import {
   parseDuration,
   parsePlacement,
   parseWsUrl,
   type AuthPlacement,
   type ReportTarget,
-} from './options.js';
+} from './parse.js';
 
 /** Where the run's token comes from. */
 export type TokenSource =

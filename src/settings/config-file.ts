@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseConfigFile, type ConfigFile } from './config.js';
-import { UsageError } from './errors.js';
+import { parseConfigFile, type ConfigFile } from './environments.js';
+import { UsageError } from '../shared/errors.js';
 
 /** Default config file name, looked up in the working directory. */
 export const CONFIG_FILE_NAME = 'ws-validate.config.json';

@@ -1,13 +1,13 @@
-import type { CliIo } from '../cli.js';
-import { UsageError } from '../errors.js';
-import { parseCount, parseDuration, parseScenario } from '../options.js';
+import type { CliIo } from '../main.js';
+import { UsageError } from '../../shared/errors.js';
+import { parseCount, parseDuration, parseScenario } from '../../settings/parse.js';
 
 /** `ws-validate serve`: runs the reference agent server until SIGINT/SIGTERM. */
 export async function serveCommand(
   flags: Record<string, string | undefined>,
   io: CliIo,
 ): Promise<number> {
-  const server = await import('../server/index.js');
+  const server = await import('../../server/index.js');
   const scenario = parseScenario(flags.scenario ?? 'happy');
   const port = parseCount(flags.port ?? '8765', '--port', 0, 65_535);
   const stepDelayMs =

@@ -1,4 +1,4 @@
-import { areDeepEqual, asRecord, readString, readType, truncateText } from './fields.js';
+import { areDeepEqual, asRecord, readString, readType, truncateText } from '../shared/fields.js';
 import {
   DIAGNOSIS_CODES,
   isRequiredEvent,
@@ -7,7 +7,7 @@ import {
   type FieldError,
   type FrameRecord,
   type RequiredEvent,
-} from './model.js';
+} from './types.js';
 
 /** How many shape-drift notes, wrapper types and text characters a diagnosis keeps. */
 const MAX_DRIFT_NOTES = 3;

@@ -1,6 +1,6 @@
-import { UsageError } from './errors.js';
-import type { Budgets } from './model.js';
-import { parseDuration, parsePlacement, parseWsUrl, type AuthPlacement } from './options.js';
+import { UsageError } from '../shared/errors.js';
+import type { Budgets } from '../contract/types.js';
+import { parseDuration, parsePlacement, parseWsUrl, type AuthPlacement } from './parse.js';
 
 /** One named environment: where to connect and how to authenticate. */
 export interface Environment {

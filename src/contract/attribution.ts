@@ -1,5 +1,5 @@
-import { asRecord, readString } from './fields.js';
-import type { CarriedIds, TriggerInfo } from './model.js';
+import { asRecord, readString } from '../shared/fields.js';
+import type { CarriedIds, TriggerInfo } from './types.js';
 
 /** Whose run an event belongs to: this run, another run, or unknown because it carries no usable id. */
 export type Attribution = 'own' | 'foreign' | 'unknown';

@@ -1,5 +1,5 @@
 import { belongsToRun, describeIds, type Attribution } from './attribution.js';
-import { asRecord, readString } from './fields.js';
+import { asRecord, readString } from '../shared/fields.js';
 import {
   REQUIRED_EVENTS,
   RULE_IDS,
@@ -7,7 +7,7 @@ import {
   type RuleId,
   type RuleResult,
   type SessionOutcome,
-} from './model.js';
+} from './types.js';
 
 /** One required-type event as the rule trackers see it. */
 export interface RuleEvent {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../shared/errors.js';
 import type {
   Budgets,
   CloseInfo,
@@ -9,8 +9,8 @@ import type {
   RunError,
   SessionEndReason,
   SessionOutcome,
-} from './model.js';
-import { createRedactor, redactUrl } from './redact.js';
+} from '../contract/types.js';
+import { createRedactor, redactUrl } from '../shared/redact.js';
 
 /** Opens a WebSocket; a parameter so tests and embedders can wrap or replace the client. */
 export type ConnectFn = (url: string, protocols: string[], options: ClientOptions) => WebSocket;

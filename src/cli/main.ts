@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ExitCode, WsValidateError } from './errors.js';
-import { createRedactor } from './redact.js';
+import { join } from 'node:path';
+import { ExitCode, WsValidateError } from '../shared/errors.js';
+import { packageRoot } from '../shared/package-root.js';
+import { createRedactor } from '../shared/redact.js';
 
 /** A writable text stream, as stdout and stderr are. */
 export interface TextSink {
@@ -22,7 +24,7 @@ export interface CliIo {
 
 /** The package version, read once from package.json beside the compiled code. */
 export function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;

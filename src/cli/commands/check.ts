@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
-import { checkRecording } from '../check.js';
-import type { CliIo } from '../cli.js';
-import { emitRunReport } from '../emit.js';
-import type { ReportTarget } from '../options.js';
-import { colorLevel, createOutput } from '../output.js';
-import { defaultSchemasDir, loadSchemas } from '../schemas.js';
+import { checkRecording } from '../../run/check.js';
+import type { CliIo } from '../main.js';
+import { emitRunReport } from '../../report/emit.js';
+import type { ReportTarget } from '../../settings/parse.js';
+import { colorLevel, createOutput } from '../io.js';
+import { defaultSchemasDir, loadSchemas } from '../../contract/schemas.js';
 
 interface CheckFlags {
   schemas?: string;

@@ -5,7 +5,7 @@ import {
   parseReportTarget,
   parseSize,
   type ReportTarget,
-} from './options.js';
+} from './parse.js';
 
 /** One command-line option, declared once and applied to every command that takes it. */
 export interface OptionSpec {
