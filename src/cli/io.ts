@@ -1,5 +1,22 @@
-import type { CliIo } from './main.js';
 import { createRedactor } from '../shared/redact.js';
+
+/** A writable text stream, as stdout and stderr are. */
+export interface TextSink {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  /** Width of the terminal in characters, when it is one. */
+  columns?: number;
+}
+
+/** Everything main() touches of the outside world, so tests run it in-process. */
+export interface CliIo {
+  stdout: TextSink;
+  stderr: TextSink;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM: a run stops and reports what it saw. */
+  signal?: AbortSignal;
+}
 
 /** stdout and stderr behind one redactor that learns secrets as the run resolves them. */
 export interface Output {

@@ -1,34 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ExitCode, WsValidateError } from '../shared/errors.js';
-import { packageRoot } from '../shared/package-root.js';
+import { flattenLines } from '../shared/fields.js';
+import { readVersion } from '../shared/package.js';
 import { createRedactor } from '../shared/redact.js';
-
-/** A writable text stream, as stdout and stderr are. */
-export interface TextSink {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  /** Width of the terminal in characters, when it is one. */
-  columns?: number;
-}
-
-/** Everything main() touches of the outside world, so tests run it in-process. */
-export interface CliIo {
-  stdout: TextSink;
-  stderr: TextSink;
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** Aborted on SIGINT/SIGTERM: a run stops and reports what it saw. */
-  signal?: AbortSignal;
-}
-
-/** The package version, read once from package.json beside the compiled code. */
-export function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
+import type { CliIo } from './io.js';
+import { secretsIn } from './secrets.js';
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -99,41 +74,6 @@ function isCommanderError(error: unknown): error is Error & { code: string } {
   return (
     error instanceof Error && String((error as { code?: unknown }).code).startsWith('commander.')
   );
-}
-
-// Flags and environment variables whose value is a secret, masked in every error message.
-const SECRET_FLAGS = ['--token', '--jwt-secret', '--e2e-key'];
-/** Environment variables whose value is a secret. */
-export const SECRET_ENV_VARS = [
-  'WS_VALIDATE_TOKEN',
-  'WS_VALIDATE_JWT_SECRET',
-  'E2E_OAUTH_SIMULATION_KEY',
-] as const;
-
-/** The secrets given on the command line or in the environment, before any parsing. */
-export function secretsIn(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): string[] {
-  const secrets: string[] = [];
-  argv.forEach((arg, index) => {
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!SECRET_FLAGS.includes(flag)) return;
-    const value = eq === -1 ? argv[index + 1] : arg.slice(eq + 1);
-    if (value !== undefined) secrets.push(value);
-  });
-  for (const name of SECRET_ENV_VARS) {
-    const value = env[name];
-    if (value) secrets.push(value);
-  }
-  return secrets;
-}
-
-/** Joins the lines of a message into one, so that every error stays on one line. */
-/** Joins a multi-line message into one line, for error output that stays one line per fact. */
-export function flattenLines(text: string): string {
-  return text.trim().replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 function processIo(): CliIo {

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { flattenLines, readVersion, type CliIo } from './main.js';
+import { flattenLines } from '../shared/fields.js';
+import { readVersion } from '../shared/package.js';
+import { type CliIo } from './io.js';
 import { pickOptions, RUN_OPTIONS, type OptionSpec } from '../settings/options.js';
 import { createRedactor } from '../shared/redact.js';
 import { SCENARIOS } from '../server/scenarios.js';

@@ -5,9 +5,9 @@ import {
   type Diagnosis,
   type DiagnosisCode,
   type FieldError,
-  type FrameRecord,
   type RequiredEvent,
 } from './types.js';
+import { type FrameRecord } from './frames.js';
 
 /** How many shape-drift notes, wrapper types and text characters a diagnosis keeps. */
 const MAX_DRIFT_NOTES = 3;

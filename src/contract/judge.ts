@@ -27,15 +27,17 @@ import {
   type EventResult,
   type FieldError,
   type FrameChecker,
-  type FrameRecord,
-  type FrameVerdict,
   type Judgement,
   type PeerRuns,
   type RequiredEvent,
-  type RunError,
-  type SessionOutcome,
   type TriggerInfo,
 } from './types.js';
+import {
+  type FrameRecord,
+  type FrameVerdict,
+  type RunError,
+  type SessionOutcome,
+} from './frames.js';
 import { createRuleSet, readToolKeys, skipRules, type TimeBudgets } from './rules.js';
 
 /** Warnings kept in full; the rest are only counted. */

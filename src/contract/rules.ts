@@ -6,8 +6,8 @@ import {
   type RequiredEvent,
   type RuleId,
   type RuleResult,
-  type SessionOutcome,
 } from './types.js';
+import { type SessionOutcome } from './frames.js';
 
 /** One required-type event as the rule trackers see it. */
 export interface RuleEvent {

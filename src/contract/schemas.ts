@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { AnySchemaObject, Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
 import { formatContractErrors } from './schema-errors.js';
 import { UsageError } from '../shared/errors.js';
-import { packageRoot } from '../shared/package-root.js';
+import { packageRoot } from '../shared/package.js';
 import type { FrameCheck, FrameChecker } from './types.js';
 
 /** The contract schemas of one directory, compiled once and ready to check frames. */

@@ -1,13 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import { DIAGNOSIS_CODES, REQUIRED_EVENTS } from '../contract/types.js';
-import type {
-  DiagnosisCode,
-  EventStatus,
-  RequiredEvent,
-  RunReport,
-  TriggerInfo,
-} from '../contract/types.js';
+import type { DiagnosisCode, EventStatus, RequiredEvent, TriggerInfo } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 import {
   describeFieldError,
   formatDuration,

@@ -1,4 +1,6 @@
-import type { EventResult, FieldError, RunError, RunReport } from '../contract/types.js';
+import type { EventResult, FieldError } from '../contract/types.js';
+import type { RunError } from '../contract/frames.js';
+import type { RunReport } from '../contract/run-report.js';
 
 /** Counts of judged items in a report, as the verdict lines show them. */
 export interface ReportCounts {

@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { AggregateReport } from './aggregate.js';
 import { ensureDir } from '../shared/ensure-dir.js';
 import { UsageError } from '../shared/errors.js';
-import type { RunReport } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 import type { ReportTarget } from '../settings/parse.js';
 import {
   renderAggregateHuman,

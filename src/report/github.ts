@@ -1,4 +1,4 @@
-import type { RunReport } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from './aggregate.js';
 import {
   describeEventProblem,

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { isRequiredEvent } from '../contract/types.js';
-import type { FieldError, RuleResult, RunReport } from '../contract/types.js';
+import type { FieldError, RuleResult } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 import {
   countReport,
   formatDuration,

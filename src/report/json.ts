@@ -1,4 +1,4 @@
-import type { RunReport } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 
 /** Top-level keys of the JSON report, in the order they are written. */
 export const JSON_REPORT_KEYS = [

@@ -1,5 +1,6 @@
 import { REQUIRED_EVENTS } from '../contract/types.js';
-import type { EventResult, FieldError, RunReport } from '../contract/types.js';
+import type { EventResult, FieldError } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from './aggregate.js';
 import { isUnjudgedEvent, runErrorOf, stripControl } from './describe.js';
 

@@ -1,5 +1,5 @@
 import { REQUIRED_EVENTS } from '../contract/types.js';
-import type { RunReport } from '../contract/types.js';
+import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport, Percentiles } from './aggregate.js';
 import {
   countReport,

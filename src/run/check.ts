@@ -3,13 +3,9 @@ import { stat } from 'node:fs/promises';
 import { readEventIds } from '../contract/attribution.js';
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import { createJudge, type Judge } from '../contract/judge.js';
-import type {
-  FrameChecker,
-  FrameRecord,
-  RunReport,
-  SessionOutcome,
-  TriggerInfo,
-} from '../contract/types.js';
+import type { FrameChecker, TriggerInfo } from '../contract/types.js';
+import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
+import type { RunReport } from '../contract/run-report.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript } from '../transcript/reader.js';
 

@@ -7,15 +7,9 @@ import { mintToken } from '../auth/mint.js';
 import { applyToken } from '../auth/placement.js';
 import { ExitCode, UsageError, verdictFor, WsValidateError } from '../shared/errors.js';
 import { createJudge } from '../contract/judge.js';
-import type {
-  Attempt,
-  FrameChecker,
-  FrameRecord,
-  PeerRuns,
-  RunReport,
-  SessionOutcome,
-  TriggerInfo,
-} from '../contract/types.js';
+import type { Attempt, RunReport } from '../contract/run-report.js';
+import type { FrameChecker, PeerRuns, TriggerInfo } from '../contract/types.js';
+import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import { redactUrl } from '../shared/redact.js';
 import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
 import { runSession, type ConnectFn } from '../session/session.js';

@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import { ExitCode } from '../shared/errors.js';
+import type { Budgets } from './types.js';
 import type {
-  Budgets,
   CloseInfo,
   FrameRecord,
   FrameVerdict,
   RunError,
   SessionEndReason,
   SessionOutcome,
-} from '../contract/types.js';
+} from '../contract/frames.js';
 import { createRedactor, redactUrl } from '../shared/redact.js';
 
 /** Opens a WebSocket; a parameter so tests and embedders can wrap or replace the client. */

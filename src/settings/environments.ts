@@ -1,5 +1,5 @@
 import { UsageError } from '../shared/errors.js';
-import type { Budgets } from '../contract/types.js';
+import type { Budgets } from '../session/types.js';
 import { parseDuration, parsePlacement, parseWsUrl, type AuthPlacement } from './parse.js';
 
 /** One named environment: where to connect and how to authenticate. */

@@ -1,7 +1,7 @@
 import { normalize } from 'node:path';
 import { capBudgets, DEFAULT_BUDGETS, findEnvironment, type ConfigFile } from './environments.js';
 import { UsageError } from '../shared/errors.js';
-import type { Budgets } from '../contract/types.js';
+import type { Budgets } from '../session/types.js';
 import {
   parseDuration,
   parsePlacement,

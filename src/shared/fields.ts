@@ -47,3 +47,8 @@ export function stringifySafely(value: unknown): string {
 
 /** What stands in for a value too deeply nested to print. */
 export const NOT_PRINTABLE = '[not printable: nested too deeply]';
+
+/** Joins a multi-line message into one line, for error output that stays one line per fact. */
+export function flattenLines(text: string): string {
+  return text.trim().replace(/\s*[\r\n]+\s*/g, ' ');
+}

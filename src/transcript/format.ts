@@ -29,8 +29,8 @@ import type {
   RunError,
   SessionEndReason,
   SessionOutcome,
-  TriggerInfo,
-} from '../contract/types.js';
+} from '../contract/frames.js';
+import type { TriggerInfo } from '../contract/types.js';
 
 /** Version number written under the `ws-validate-transcript` key of every recording header. */
 export const TRANSCRIPT_VERSION = 1;

@@ -1,6 +1,6 @@
 import type { Buffer } from 'node:buffer';
 
-import type { FrameRecord } from '../contract/types.js';
+import type { FrameRecord } from '../contract/frames.js';
 
 const SEQ = bytesOf('{"seq":');
 const DIR = bytesOf(',"dir":"');

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 
 import { UsageError } from '../shared/errors.js';
-import type { FrameRecord, SessionOutcome } from '../contract/types.js';
+import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import { createFrameLineReader } from './frame-line.js';
 import {
   TRANSCRIPT_MARKER,

@@ -4,7 +4,7 @@ import { ensureDir } from '../shared/ensure-dir.js';
 import { finished } from 'node:stream/promises';
 
 import { UsageError } from '../shared/errors.js';
-import type { FrameRecord, SessionOutcome } from '../contract/types.js';
+import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import {
   DEFAULT_RECORD_FRAME_LIMIT,
   formatEndLine,

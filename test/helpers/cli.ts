@@ -1,4 +1,5 @@
-import { main, type CliIo } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { type CliIo } from '../../src/cli/io.js';
 
 /** What one in-process CLI invocation printed and returned. */
 export interface CliResult {

@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createJudge, type JudgeOptions } from '../../src/contract/judge.js';
-import type {
-  FrameRecord,
-  FrameVerdict,
-  Judgement,
-  SessionOutcome,
-  TriggerInfo,
-} from '../../src/contract/types.js';
+import type { FrameRecord, FrameVerdict, SessionOutcome } from '../../src/contract/frames.js';
+import type { Judgement, TriggerInfo } from '../../src/contract/types.js';
 import { createSimpleChecker } from './simple-checker.js';
 
 /**

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { checkRecording } from '../../src/run/check.js';
 import { ExitCode } from '../../src/shared/errors.js';
-import type { FrameRecord, RunReport } from '../../src/contract/types.js';
+import type { FrameRecord } from '../../src/contract/frames.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import { defaultSchemasDir, loadSchemas, type LoadedSchemas } from '../../src/contract/schemas.js';
 import { createTranscriptWriter } from '../../src/transcript/writer.js';
 

@@ -6,7 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ExitCode } from '../../src/shared/errors.js';
-import type { RunReport } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import { runCli } from '../helpers/cli.js';
 
 let dir: string;

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { schemasCommand } from '../../src/cli/commands/schemas.js';
 import { ExitCode } from '../../src/shared/errors.js';
-import { REQUIRED_EVENTS, type RunReport } from '../../src/contract/types.js';
+import { REQUIRED_EVENTS } from '../../src/contract/types.js';
+import { type RunReport } from '../../src/contract/run-report.js';
 import { defaultSchemasDir } from '../../src/contract/schemas.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 

@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { checkCommand } from '../../src/cli/commands/check.js';
 import { ExitCode } from '../../src/shared/errors.js';
-import type { RunReport } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import { runCli } from '../helpers/cli.js';
 
 const RECORDINGS = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url));

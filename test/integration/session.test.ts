@@ -5,7 +5,8 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import { applyToken } from '../../src/auth/placement.js';
-import type { Budgets, FrameRecord, FrameVerdict } from '../../src/contract/types.js';
+import type { Budgets } from '../../src/session/types.js';
+import type { FrameRecord, FrameVerdict } from '../../src/contract/frames.js';
 import { runSession, type ConnectFn, type SessionOptions } from '../../src/session/session.js';
 
 const CERT = readFileSync(new URL('../fixtures/tls/cert.pem', import.meta.url));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportError, type CliIo } from '../../src/cli/main.js';
+import { reportError } from '../../src/cli/main.js';
+import { type CliIo } from '../../src/cli/io.js';
 import { AuthError, ConnectionError, ExitCode, UsageError } from '../../src/shared/errors.js';
 
 function capture(): { io: CliIo; stderr: () => string } {

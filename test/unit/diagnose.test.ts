@@ -15,7 +15,8 @@ import {
   type DiagnosisContext,
   type DiagnosisFacts,
 } from '../../src/contract/diagnose.js';
-import type { FieldError, FrameRecord } from '../../src/contract/types.js';
+import type { FieldError } from '../../src/contract/types.js';
+import type { FrameRecord } from '../../src/contract/frames.js';
 
 const trigger = { type: 'agent_execution', thread_id: 'T', run_id: 'R', message: 'hi' };
 const context: DiagnosisContext = { triggerType: 'agent_execution', triggerFrame: trigger };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCarriedIds } from '../../src/contract/attribution.js';
 import { createJudge } from '../../src/contract/judge.js';
-import type { FrameRecord, Judgement, PeerRuns, TriggerInfo } from '../../src/contract/types.js';
+import type { FrameRecord } from '../../src/contract/frames.js';
+import type { Judgement, PeerRuns, TriggerInfo } from '../../src/contract/types.js';
 import { createPeerRunRegistry } from '../../src/run/run-many.js';
 import { createSimpleChecker } from '../helpers/simple-checker.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJudge, decideExit, type ExitFacts } from '../../src/contract/judge.js';
-import type { Judgement, SessionOutcome } from '../../src/contract/types.js';
+import type { Judgement } from '../../src/contract/types.js';
+import type { SessionOutcome } from '../../src/contract/frames.js';
 import { createSimpleChecker } from '../helpers/simple-checker.js';
 import { judgeTranscript } from '../helpers/transcript.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { colorLevel, createOutput, spinnerAllowed } from '../../src/cli/io.js';
 
 function io(options: {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_EVENTS } from '../../src/contract/types.js';
-import type { EventStatus, RequiredEvent, RunReport } from '../../src/contract/types.js';
+import type { EventStatus, RequiredEvent } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import {
   aggregateRuns,
   percentiles,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import {
   escapeGithubData,
   escapeGithubProperty,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import { renderHuman, renderVerdictLine } from '../../src/report/human.js';
 
 const plain = new Chalk({ level: 0 });

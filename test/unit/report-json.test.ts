@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import { JSON_REPORT_KEYS, renderJson } from '../../src/report/json.js';
 
 function loadReport(name: string): RunReport {

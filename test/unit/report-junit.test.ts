@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import { renderJunit } from '../../src/report/junit.js';
 
 function loadReport(name: string): RunReport {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/contract/attribution.js';
-import type { RequiredEvent, SessionOutcome } from '../../src/contract/types.js';
+import type { RequiredEvent } from '../../src/contract/types.js';
+import type { SessionOutcome } from '../../src/contract/frames.js';
 import {
   createRuleSet,
   readToolKeys,

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/shared/errors.js';
-import type { FrameRecord, SessionOutcome } from '../../src/contract/types.js';
+import type { FrameRecord, SessionOutcome } from '../../src/contract/frames.js';
 import type { TranscriptEntry, TranscriptHeader } from '../../src/transcript/format.js';
 import { createTranscriptParser } from '../../src/transcript/parser.js';
 import { readTranscript, scanTranscript } from '../../src/transcript/reader.js';

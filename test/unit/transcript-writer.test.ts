@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../src/shared/errors.js';
-import type { FrameRecord, SessionOutcome } from '../../src/contract/types.js';
+import type { FrameRecord, SessionOutcome } from '../../src/contract/frames.js';
 import { createRedactor } from '../../src/shared/redact.js';
 import {
   TRUNCATED_KEEP_BYTES,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { checkRecording } from '../../run/check.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { emitRunReport } from '../../report/emit.js';
 import type { ReportTarget } from '../../settings/parse.js';
 import { colorLevel, createOutput } from '../io.js';

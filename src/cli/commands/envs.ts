@@ -1,4 +1,4 @@
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { listEnvironments } from '../../settings/environments.js';
 import { loadConfig } from '../../settings/config-file.js';
 import { redactUrl } from '../../shared/redact.js';

@@ -1,11 +1,12 @@
 import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
-import { SECRET_ENV_VARS, type CliIo } from '../main.js';
+import { SECRET_ENV_VARS } from '../secrets.js';
+import { type CliIo } from '../io.js';
 import { loadConfig } from '../../settings/config-file.js';
 import { stringifySafely } from '../../shared/fields.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../report/emit.js';
 import { WsValidateError } from '../../shared/errors.js';
-import type { FrameRecord } from '../../contract/types.js';
+import type { FrameRecord } from '../../contract/frames.js';
 import { colorLevel, createOutput, spinnerAllowed, type Output } from '../io.js';
 import { openTarget, runOnce, type RunDeps } from '../../run/run-once.js';
 import { runMany } from '../../run/run-many.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { isRequiredEvent, REQUIRED_EVENTS } from '../../contract/types.js';
 import { defaultSchemasDir, inspectSchemas } from '../../contract/schemas.js';

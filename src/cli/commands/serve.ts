@@ -1,4 +1,4 @@
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { UsageError } from '../../shared/errors.js';
 import { parseCount, parseDuration, parseScenario } from '../../settings/parse.js';
 
