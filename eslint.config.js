@@ -19,8 +19,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    // Only the command line touches the process (argv, env, exit code, signals); the rest is given
+    // what it needs, so it runs in-process in tests and in the library.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'only src/cli/ touches process; pass what is needed in' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable' },
+    },
   },
 );

@@ -39,9 +39,11 @@ export function readTokenFromCommand(
     const child = spawn(command, {
       shell: true,
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      // Without `env`, spawn passes on this process's environment.
+      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a timeout can kill the shell and everything it started.
+      // eslint-disable-next-line no-restricted-globals -- the process-group kill needs the platform
       detached: process.platform !== 'win32',
       windowsHide: true,
     });
@@ -52,7 +54,10 @@ export function readTokenFromCommand(
 
     const killTree = (): void => {
       try {
+        // The one use of `process` outside cli/: a negative pid kills the command's whole group.
+        // eslint-disable-next-line no-restricted-globals
         if (process.platform !== 'win32' && child.pid !== undefined)
+          // eslint-disable-next-line no-restricted-globals
           process.kill(-child.pid, 'SIGKILL');
         else child.kill('SIGKILL');
       } catch {
