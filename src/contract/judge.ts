@@ -32,13 +32,9 @@ import {
   type RequiredEvent,
   type TriggerInfo,
 } from './types.js';
-import {
-  type FrameRecord,
-  type FrameVerdict,
-  type RunError,
-  type SessionOutcome,
-} from './frames.js';
+import type { FrameRecord, FrameVerdict, SessionOutcome } from './frames.js';
 import { createRuleSet, readToolKeys, skipRules, type TimeBudgets } from './rules.js';
+import { decideExit } from './verdict.js';
 
 /** Warnings kept in full; the rest are only counted. */
 const MAX_WARNINGS = 20;
@@ -75,104 +71,6 @@ export interface Judge {
   finish(outcome: SessionOutcome): Judgement;
 }
 
-/** What the exit code is decided from. */
-export interface ExitFacts {
-  outcome: SessionOutcome;
-  /** Why authentication failed according to the frames (AUTH_FAILED), or null. */
-  authFailure: string | null;
-  /** Agent events of this run. */
-  agentEvents: number;
-  /** agent_completed of this run arrived. */
-  completed: boolean;
-  /** A violation was seen that no later frame or ending can undo. */
-  violation: boolean;
-  /** Every required event passed and no rule failed. */
-  contractHeld: boolean;
-}
-
-/** The exit code, the error behind it, and whether the rules could be judged at all. */
-export interface ExitDecision {
-  exitCode: number;
-  error?: RunError;
-  /** False when the run never got far enough to judge; then every rule is skip. */
-  judged: boolean;
-}
-
-function toRunError(failure: RunError): RunError {
-  return failure.hint === undefined
-    ? { code: failure.code, message: failure.message }
-    : { code: failure.code, message: failure.message, hint: failure.hint };
-}
-
-function describeAuthFailure(facts: ExitFacts): string | null {
-  const { outcome } = facts;
-  if (facts.authFailure !== null) return facts.authFailure;
-  if (outcome.failure?.exitCode === ExitCode.Auth) return outcome.failure.message;
-  if (outcome.close?.code === 1008 && facts.agentEvents === 0) {
-    const reason = outcome.close.reason === '' ? '' : ` (${outcome.close.reason})`;
-    return `The server closed the connection with 1008 (policy violation)${reason} before any agent event: it rejected the credentials.`;
-  }
-  return null;
-}
-
-/** Decides the exit code: auth, interrupt, seen violation, connection failure, early close, silence, timeout, then the contract. */
-export function decideExit(facts: ExitFacts): ExitDecision {
-  const { outcome } = facts;
-  const started = facts.agentEvents > 0;
-  const auth = describeAuthFailure(facts);
-  if (auth !== null) {
-    const hint = outcome.failure?.exitCode === ExitCode.Auth ? outcome.failure.hint : undefined;
-    return {
-      exitCode: ExitCode.Auth,
-      error:
-        hint === undefined
-          ? { code: 'AUTH_FAILED', message: auth }
-          : { code: 'AUTH_FAILED', message: auth, hint },
-      judged: started,
-    };
-  }
-  if (outcome.reason === 'interrupted' || outcome.failure?.exitCode === ExitCode.Interrupted) {
-    return {
-      exitCode: ExitCode.Interrupted,
-      error: toRunError(outcome.failure ?? { code: 'INTERRUPTED', message: 'interrupted' }),
-      judged: started,
-    };
-  }
-  if (facts.violation) return { exitCode: ExitCode.ContractFailed, judged: true };
-  // Once agent_completed is in, the verdict stands; a drop during the grace period changes nothing.
-  if (!facts.completed) {
-    if (outcome.failure !== undefined) {
-      return {
-        exitCode: outcome.failure.exitCode,
-        error: toRunError(outcome.failure),
-        judged: started,
-      };
-    }
-    if (outcome.reason === 'dropped' || outcome.reason === 'frame_too_large') {
-      const message =
-        outcome.reason === 'dropped'
-          ? 'The connection dropped (1006) before the run finished.'
-          : 'A frame exceeded the maximum frame size before the run finished.';
-      return {
-        exitCode: ExitCode.Connection,
-        error: {
-          code: outcome.reason === 'dropped' ? 'CONNECTION_DROPPED' : 'FRAME_TOO_LARGE',
-          message,
-        },
-        judged: started,
-      };
-    }
-    // A clean close before agent_completed, or silence, is judged on the contract: presence fails.
-    if (outcome.reason === 'closed' || !started) {
-      return { exitCode: ExitCode.ContractFailed, judged: true };
-    }
-    if (outcome.reason === 'timeout' || outcome.reason === 'first_event_timeout') {
-      return { exitCode: ExitCode.Timeout, judged: true };
-    }
-  }
-  return { exitCode: facts.contractHeld ? ExitCode.Pass : ExitCode.ContractFailed, judged: true };
-}
-
 interface EventState {
   count: number;
   firstAtMs: number | null;
@@ -199,9 +97,9 @@ function describeCrossTalk(
   return `${type} at frame #${frame.seq} with ${parts.join(' and ')}`;
 }
 
-/** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
 const MAX_TYPE_LABEL = 100;
 
+/** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
 export function createJudge(options: JudgeOptions): Judge {
   const maxErrors = options.maxErrorsPerEvent ?? 5;
   const scope = createRunScope(options.trigger);

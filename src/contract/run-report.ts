@@ -19,3 +19,10 @@ export interface RunReport extends Judgement {
   close: CloseInfo | null;
   attempts: Attempt[];
 }
+
+/** Latencies of one run in milliseconds: connect, trigger to first agent event, trigger to agent_completed; null when the moment never came. */
+export interface RunLatencies {
+  connectMs: number | null;
+  firstEventMs: number | null;
+  completedMs: number | null;
+}

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import { DIAGNOSIS_CODES, REQUIRED_EVENTS } from '../contract/types.js';
 import type { DiagnosisCode, EventStatus, RequiredEvent, TriggerInfo } from '../contract/types.js';
-import type { RunReport } from '../contract/run-report.js';
+import type { RunLatencies, RunReport } from '../contract/run-report.js';
 import {
   describeFieldError,
   formatDuration,
@@ -17,13 +17,6 @@ export interface Percentiles {
   p50: number | null;
   p95: number | null;
   max: number | null;
-}
-
-/** Latencies of one run in milliseconds: connect, trigger to first agent event, trigger to agent_completed. */
-export interface RunLatencies {
-  connectMs: number | null;
-  firstEventMs: number | null;
-  completedMs: number | null;
 }
 
 /** The part of one run's report that the aggregate of repeated runs needs. */

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 
 import { readEventIds } from '../contract/attribution.js';
-import { ExitCode, verdictFor } from '../shared/errors.js';
+import { ExitCode } from '../shared/errors.js';
 import { createJudge, type Judge } from '../contract/judge.js';
 import type { FrameChecker, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import type { RunReport } from '../contract/run-report.js';
+import { buildRunReport } from '../contract/verdict.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript } from '../transcript/reader.js';
 
@@ -83,28 +84,22 @@ export async function checkRecording(path: string, options: CheckOptions): Promi
     truncated === null
       ? (state.outcome ?? { reason: 'end_of_recording', close: null, durationMs: null })
       : oversizedOutcome(truncated, state.outcome);
-  const judgement = judgeFor().finish(outcome);
-  const warnings = [...judgement.warnings];
-  if (truncated !== null) {
-    warnings.push(
-      `frame #${truncated.seq} (${truncated.size} bytes) was recorded truncated, so it and the frames after it were not re-judged`,
-    );
-  }
-  return {
-    schemaVersion: 1,
-    verdict: verdictFor(judgement.exitCode),
-    ...judgement,
-    warnings,
+  return buildRunReport(judgeFor().finish(outcome), {
     target:
       header === null
         ? { env: options.env ?? 'recording', url: path }
         : { env: options.env ?? header.target.env, url: header.target.url },
     trigger: header?.trigger ?? plainTrigger(state.runIds),
     startedAt: header?.startedAt ?? (await modifiedAt(path)),
-    durationMs: Math.round(outcome.durationMs ?? state.lastAtMs ?? 0),
+    durationMs: outcome.durationMs ?? state.lastAtMs ?? 0,
     close: outcome.close,
-    attempts: [],
-  };
+    warnings:
+      truncated === null
+        ? []
+        : [
+            `frame #${truncated.seq} (${truncated.size} bytes) was recorded truncated, so it and the frames after it were not re-judged`,
+          ],
+  });
 }
 
 // A truncated frame cannot be checked field by field; it counts as a frame over the size limit,

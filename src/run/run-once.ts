@@ -5,9 +5,10 @@ import { readTokenFromCommand } from '../auth/command.js';
 import { readTokenFile } from '../auth/file.js';
 import { mintToken } from '../auth/mint.js';
 import { applyToken } from '../auth/placement.js';
-import { ExitCode, UsageError, verdictFor, WsValidateError } from '../shared/errors.js';
+import { ExitCode, UsageError, WsValidateError } from '../shared/errors.js';
 import { createJudge } from '../contract/judge.js';
-import type { Attempt, RunReport } from '../contract/run-report.js';
+import type { Attempt, RunLatencies, RunReport } from '../contract/run-report.js';
+import { buildRunReport, readLatencies } from '../contract/verdict.js';
 import type { FrameChecker, PeerRuns, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import { redactUrl } from '../shared/redact.js';
@@ -16,13 +17,7 @@ import { runSession, type ConnectFn } from '../session/session.js';
 import { parseScenario } from '../settings/parse.js';
 import type { RunSettings, TokenSource } from '../settings/resolve.js';
 import { createTranscriptWriter } from '../transcript/writer.js';
-import {
-  buildNamedTrigger,
-  buildTemplateTrigger,
-  isNamedTrigger,
-  type BuiltTrigger,
-  type TriggerValues,
-} from './trigger.js';
+import { buildRunTrigger, isNamedTrigger, type BuiltTrigger } from './trigger.js';
 
 /** What a run needs from its surroundings; injected so tests drive it in-process. */
 export interface RunDeps {
@@ -51,13 +46,6 @@ export interface RunDeps {
 export interface PeerRunRegistry extends PeerRuns {
   add(run: TriggerInfo): void;
   delete(run: TriggerInfo): void;
-}
-
-/** Latencies of one run in milliseconds; null when the moment never came. */
-export interface RunLatencies {
-  connectMs: number | null;
-  firstEventMs: number | null;
-  completedMs: number | null;
 }
 
 /** The result of one run: its report and its latencies. */
@@ -188,24 +176,6 @@ async function readToken(
   }
 }
 
-/** Builds the trigger for one run with fresh ids, from a named trigger or the template's text. */
-export function buildRunTrigger(
-  settings: RunSettings,
-  template: string | null,
-  userId: string,
-  newId: () => string,
-): BuiltTrigger {
-  const values: TriggerValues = {
-    thread_id: newId(),
-    run_id: newId(),
-    user_id: userId,
-    message: settings.message,
-    agent: settings.agent,
-  };
-  if (isNamedTrigger(settings.trigger)) return buildNamedTrigger(settings.trigger, values);
-  return buildTemplateTrigger(template ?? '', settings.trigger, values);
-}
-
 async function readTemplate(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
@@ -333,28 +303,14 @@ async function attemptRun(
   if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
     judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
   }
-  const report: RunReport = {
-    schemaVersion: 1,
-    verdict: verdictFor(judgement.exitCode),
-    ...judgement,
+  const report = buildRunReport(judgement, {
     target: { env: target.env, url: displayUrl },
     trigger: trigger.info,
     startedAt,
-    durationMs: Math.round(deps.clock() - started),
+    durationMs: deps.clock() - started,
     close: outcome.close,
-    attempts: [],
-  };
-  const at = (type: string): number | null =>
-    report.events.find((e) => e.type === type)?.firstAtMs ?? null;
-  const firstTimes = report.events.map((e) => e.firstAtMs).filter((t): t is number => t !== null);
-  return {
-    report,
-    latencies: {
-      connectMs: outcome.connectMs,
-      firstEventMs: firstTimes.length > 0 ? Math.min(...firstTimes) : null,
-      completedMs: at('agent_completed'),
-    },
-  };
+  });
+  return { report, latencies: readLatencies(report, outcome.connectMs) };
 }
 
 // A report path that names a folder would fail only after the run: say so before it starts.

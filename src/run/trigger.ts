@@ -1,5 +1,6 @@
 import { UsageError } from '../shared/errors.js';
 import type { TriggerInfo } from '../contract/types.js';
+import type { RunSettings } from '../settings/resolve.js';
 
 /** The trigger messages ws-validate knows by name (PROTOCOL.md section 4). */
 export const NAMED_TRIGGERS = ['agent_execution', 'start_agent', 'user_message'] as const;
@@ -84,4 +85,22 @@ export function buildTemplateTrigger(
     frame: frame as Record<string, unknown>,
     info: { type, thread_id: values.thread_id, run_id: values.run_id, user_id: values.user_id },
   };
+}
+
+/** Builds the trigger for one run with fresh ids, from a named trigger or the template's text. */
+export function buildRunTrigger(
+  settings: Pick<RunSettings, 'trigger' | 'message' | 'agent'>,
+  template: string | null,
+  userId: string,
+  newId: () => string,
+): BuiltTrigger {
+  const values: TriggerValues = {
+    thread_id: newId(),
+    run_id: newId(),
+    user_id: userId,
+    message: settings.message,
+    agent: settings.agent,
+  };
+  if (isNamedTrigger(settings.trigger)) return buildNamedTrigger(settings.trigger, values);
+  return buildTemplateTrigger(template ?? '', settings.trigger, values);
 }

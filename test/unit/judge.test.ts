@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createJudge, decideExit, type ExitFacts } from '../../src/contract/judge.js';
+import { createJudge } from '../../src/contract/judge.js';
+import { decideExit, type ExitFacts } from '../../src/contract/verdict.js';
 import type { Judgement } from '../../src/contract/types.js';
 import type { SessionOutcome } from '../../src/contract/frames.js';
 import { createSimpleChecker } from '../helpers/simple-checker.js';

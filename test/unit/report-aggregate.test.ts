@@ -13,7 +13,8 @@ import {
   renderAggregateVerdictLine,
   summariseRun,
 } from '../../src/report/aggregate.js';
-import type { RunLatencies, RunSummary } from '../../src/report/aggregate.js';
+import type { RunSummary } from '../../src/report/aggregate.js';
+import type { RunLatencies } from '../../src/contract/run-report.js';
 import { renderAggregateAnnotations } from '../../src/report/github.js';
 import { renderAggregateJunit } from '../../src/report/junit.js';
 import { renderAggregateMarkdown } from '../../src/report/markdown.js';

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { EventResult, Judgement } from '../../src/contract/types.js';
+import { buildRunReport, readLatencies } from '../../src/contract/verdict.js';
+
+const event = (type: EventResult['type'], firstAtMs: number | null): EventResult => ({
+  type,
+  status: firstAtMs === null ? 'missing' : 'pass',
+  count: firstAtMs === null ? 0 : 1,
+  firstAtMs,
+  errors: [],
+});
+
+function judgement(exitCode: number, extra: Partial<Judgement> = {}): Judgement {
+  return {
+    exitCode,
+    events: [
+      event('agent_started', 120),
+      event('agent_thinking', 80),
+      event('tool_executing', null),
+      event('tool_completed', null),
+      event('agent_completed', 400),
+    ],
+    rules: [],
+    diagnoses: [],
+    warnings: ['from the judge'],
+    frames: { received: 4, sent: 1, byType: { agent_started: 1 } },
+    coverage: { unvalidatedTypes: [], unusedSchemas: [] },
+    ...extra,
+  };
+}
+
+const facts = {
+  target: { env: 'staging', url: 'wss://example.test/ws' },
+  trigger: { type: 'agent_execution', thread_id: 't-1', run_id: 'r-1' },
+  startedAt: '2025-01-02T03:04:05.000Z',
+  durationMs: 1234.6,
+  close: { code: 1000, reason: 'done' },
+};
+
+describe('buildRunReport', () => {
+  it.each([
+    [0, 'pass'],
+    [1, 'fail'],
+    [5, 'fail'],
+    [3, 'error'],
+    [4, 'error'],
+    [130, 'error'],
+  ] as const)('gives exit code %d the verdict %s', (exitCode, verdict) => {
+    expect(buildRunReport(judgement(exitCode), facts).verdict).toBe(verdict);
+  });
+
+  it('carries the judgement and the facts, with the duration rounded and no attempts yet', () => {
+    const source = judgement(4, { error: { code: 'AUTH_FAILED', message: 'rejected' } });
+    expect(buildRunReport(source, facts)).toEqual({
+      schemaVersion: 1,
+      verdict: 'error',
+      ...source,
+      target: facts.target,
+      trigger: facts.trigger,
+      startedAt: facts.startedAt,
+      durationMs: 1235,
+      close: facts.close,
+      attempts: [],
+    });
+  });
+
+  it("puts the run's own warnings after the judge's without changing the judgement", () => {
+    const source = judgement(1);
+    const report = buildRunReport(source, { ...facts, warnings: ['frame #9 was truncated'] });
+    expect(report.warnings).toEqual(['from the judge', 'frame #9 was truncated']);
+    expect(source.warnings).toEqual(['from the judge']);
+  });
+
+  it('keeps the attempts it is given', () => {
+    const attempts = [{ attempt: 1, durationMs: 10 }];
+    expect(buildRunReport(judgement(0), { ...facts, attempts }).attempts).toBe(attempts);
+  });
+
+  it('has no error key when the judgement has none', () => {
+    expect('error' in buildRunReport(judgement(0), facts)).toBe(false);
+  });
+});
+
+describe('readLatencies', () => {
+  it('takes the earliest first-seen time of any event and the time of agent_completed', () => {
+    const report = buildRunReport(judgement(0), facts);
+    expect(readLatencies(report, 15)).toEqual({
+      connectMs: 15,
+      firstEventMs: 80,
+      completedMs: 400,
+    });
+  });
+
+  it('gives null for moments that never came', () => {
+    const none = judgement(3, {
+      events: [event('agent_started', null), event('agent_completed', null)],
+    });
+    expect(readLatencies(buildRunReport(none, facts), null)).toEqual({
+      connectMs: null,
+      firstEventMs: null,
+      completedMs: null,
+    });
+  });
+});
