@@ -35,6 +35,15 @@ export interface FieldError {
   actual?: string;
 }
 
+/** One line for a field error: its message, then expected and actual when known. */
+export function describeFieldError(error: FieldError): string {
+  const detail = [
+    ...(error.expected === undefined ? [] : [`expected ${error.expected}`]),
+    ...(error.actual === undefined ? [] : [`actual ${error.actual}`]),
+  ];
+  return detail.length === 0 ? error.message : `${error.message} (${detail.join(', ')})`;
+}
+
 /** The result of checking one frame against the schema for its `type`. */
 export interface FrameCheck {
   /** Name of the schema used (the event type), or null when no schema covers this frame. */

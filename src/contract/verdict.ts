@@ -1,7 +1,7 @@
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import type { CloseInfo, RunError, SessionOutcome } from './frames.js';
 import type { Attempt, RunLatencies, RunReport } from './run-report.js';
-import type { Judgement, TriggerInfo } from './types.js';
+import type { EventResult, Judgement, TriggerInfo } from './types.js';
 
 /** What the exit code is decided from. */
 export interface ExitFacts {
@@ -140,4 +140,16 @@ export function readLatencies(report: RunReport, connectMs: number | null): RunL
     firstEventMs: firstTimes.length > 0 ? Math.min(...firstTimes) : null,
     completedMs: report.events.find((e) => e.type === 'agent_completed')?.firstAtMs ?? null,
   };
+}
+
+/** The error that kept a run from being judged: `report.error`, or a stand-in for an error verdict without one. */
+export function runErrorOf(report: RunReport): RunError | undefined {
+  if (report.error !== undefined) return report.error;
+  if (report.verdict !== 'error') return undefined;
+  return { code: `EXIT_${report.exitCode}`, message: 'run could not be judged' };
+}
+
+/** True for a missing event in a run that could not be judged, where absence says nothing about the contract. */
+export function isUnjudgedEvent(report: RunReport, event: EventResult): boolean {
+  return report.verdict === 'error' && event.status === 'missing';
 }

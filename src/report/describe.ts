@@ -1,5 +1,4 @@
-import type { EventResult, FieldError } from '../contract/types.js';
-import type { RunError } from '../contract/frames.js';
+import { describeFieldError, type EventResult } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
 
 /** Counts of judged items in a report, as the verdict lines show them. */
@@ -56,27 +55,6 @@ export function countReport(report: RunReport): ReportCounts {
     rulesJudged: report.rules.filter((r) => r.status !== 'skip').length,
     rulesSkipped: report.rules.filter((r) => r.status === 'skip').length,
   };
-}
-
-/** The error that kept a run from being judged: `report.error`, or a stand-in for an error verdict without one. */
-export function runErrorOf(report: RunReport): RunError | undefined {
-  if (report.error !== undefined) return report.error;
-  if (report.verdict !== 'error') return undefined;
-  return { code: `EXIT_${report.exitCode}`, message: 'run could not be judged' };
-}
-
-/** True for a missing event in a run that could not be judged, where absence says nothing about the contract. */
-export function isUnjudgedEvent(report: RunReport, event: EventResult): boolean {
-  return report.verdict === 'error' && event.status === 'missing';
-}
-
-/** One line for a field error: its message, then expected and actual when known. */
-export function describeFieldError(error: FieldError): string {
-  const detail = [
-    ...(error.expected === undefined ? [] : [`expected ${error.expected}`]),
-    ...(error.actual === undefined ? [] : [`actual ${error.actual}`]),
-  ];
-  return detail.length === 0 ? error.message : `${error.message} (${detail.join(', ')})`;
 }
 
 /** One line for a failing or missing event: its field errors joined by `; `, or why it is missing. */

@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import type { AggregateReport } from './aggregate.js';
+import type { AggregateReport } from '../contract/aggregate.js';
 import { ensureDir } from '../shared/ensure-dir.js';
 import { UsageError } from '../shared/errors.js';
 import type { RunReport } from '../contract/run-report.js';

@@ -1,12 +1,8 @@
 import type { RunReport } from '../contract/run-report.js';
-import type { AggregateReport } from './aggregate.js';
-import {
-  describeEventProblem,
-  describeFieldError,
-  isUnjudgedEvent,
-  runErrorOf,
-  stripAnsi,
-} from './describe.js';
+import type { AggregateReport } from '../contract/aggregate.js';
+import { describeFieldError } from '../contract/types.js';
+import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
+import { describeEventProblem, stripAnsi } from './describe.js';
 
 /** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
 export function renderGithubAnnotations(report: RunReport): string[] {

@@ -1,4 +1,3 @@
-export * from './aggregate.js';
 export * from './describe.js';
 export * from './github.js';
 export * from './human.js';

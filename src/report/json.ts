@@ -1,3 +1,4 @@
+import type { AggregateReport } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 
 /** Top-level keys of the JSON report, in the order they are written. */
@@ -38,6 +39,29 @@ const NESTED_KEYS: Record<string, readonly string[]> = {
 /** Renders a run report as pretty JSON (2-space indent) with a fixed key order and a trailing newline. */
 export function renderJson(report: RunReport): string {
   return `${JSON.stringify(orderReport(report), null, 2)}\n`;
+}
+
+/** Renders the aggregate report as pretty JSON (2-space indent) with a trailing newline. */
+export function renderAggregateJson(agg: AggregateReport): string {
+  const ordered = {
+    schemaVersion: agg.schemaVersion,
+    verdict: agg.verdict,
+    exitCode: agg.exitCode,
+    target: { env: agg.target.env, url: agg.target.url },
+    runs: agg.runs.map((r) => ({
+      index: r.index,
+      verdict: r.verdict,
+      exitCode: r.exitCode,
+      trigger: r.trigger,
+      durationMs: r.durationMs,
+      latencies: r.latencies,
+      events: r.events,
+      failures: r.failures,
+      diagnoses: r.diagnoses,
+    })),
+    aggregate: agg.aggregate,
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
 function orderReport(report: RunReport): Record<string, unknown> {

@@ -1,8 +1,9 @@
 import { REQUIRED_EVENTS } from '../contract/types.js';
 import type { EventResult, FieldError } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
-import type { AggregateReport } from './aggregate.js';
-import { isUnjudgedEvent, runErrorOf, stripControl } from './describe.js';
+import type { AggregateReport } from '../contract/aggregate.js';
+import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
+import { stripControl } from './describe.js';
 
 /** Options of the JUnit renderer. */
 export interface JunitOptions {

@@ -1,12 +1,12 @@
 import { REQUIRED_EVENTS } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
-import type { AggregateReport, Percentiles } from './aggregate.js';
+import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
+import { runErrorOf } from '../contract/verdict.js';
 import {
   countReport,
   describeEventProblem,
   formatDuration,
   formatOffset,
-  runErrorOf,
   stripControl,
 } from './describe.js';
 

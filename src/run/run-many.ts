@@ -4,7 +4,7 @@ import {
   summariseRun,
   type AggregateReport,
   type RunSummary,
-} from '../report/index.js';
+} from '../contract/aggregate.js';
 import type { CarriedIds, TriggerInfo } from '../contract/types.js';
 import { redactUrl } from '../shared/redact.js';
 import { runOnce, type PeerRunRegistry, type RunDeps, type Target } from './run-once.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import type { AggregateReport } from '../../src/report/aggregate.js';
+import type { AggregateReport } from '../../src/contract/aggregate.js';
 import {
   generateSecret,
   startReferenceServer,

@@ -7,13 +7,12 @@ import type { RunReport } from '../../src/contract/run-report.js';
 import {
   aggregateRuns,
   percentiles,
-  renderAggregateHuman,
   normaliseFailure,
-  renderAggregateJson,
-  renderAggregateVerdictLine,
   summariseRun,
-} from '../../src/report/aggregate.js';
-import type { RunSummary } from '../../src/report/aggregate.js';
+} from '../../src/contract/aggregate.js';
+import { renderAggregateHuman, renderAggregateVerdictLine } from '../../src/report/human.js';
+import { renderAggregateJson } from '../../src/report/json.js';
+import type { RunSummary } from '../../src/contract/aggregate.js';
 import type { RunLatencies } from '../../src/contract/run-report.js';
 import { renderAggregateAnnotations } from '../../src/report/github.js';
 import { renderAggregateJunit } from '../../src/report/junit.js';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeFieldError,
-  formatDuration,
-  formatOffset,
-  oneLine,
-  stripControl,
-} from '../../src/report/describe.js';
+import { describeFieldError } from '../../src/contract/types.js';
+import { formatDuration, formatOffset, oneLine, stripControl } from '../../src/report/describe.js';
 
 describe('formatDuration', () => {
   it.each([

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EventResult, Judgement } from '../../src/contract/types.js';
-import { buildRunReport, readLatencies } from '../../src/contract/verdict.js';
+import {
+  buildRunReport,
+  isUnjudgedEvent,
+  readLatencies,
+  runErrorOf,
+} from '../../src/contract/verdict.js';
 
 const event = (type: EventResult['type'], firstAtMs: number | null): EventResult => ({
   type,
@@ -100,5 +105,33 @@ describe('readLatencies', () => {
       firstEventMs: null,
       completedMs: null,
     });
+  });
+});
+
+describe('runErrorOf', () => {
+  it("gives the report's own error", () => {
+    const error = { code: 'AUTH_FAILED', message: 'rejected', hint: 'check the token' };
+    expect(runErrorOf(buildRunReport(judgement(4, { error }), facts))).toEqual(error);
+  });
+
+  it('stands in for an error verdict that carries no error', () => {
+    expect(runErrorOf(buildRunReport(judgement(3), facts))).toEqual({
+      code: 'EXIT_3',
+      message: 'run could not be judged',
+    });
+  });
+
+  it('gives nothing for a judged run', () => {
+    expect(runErrorOf(buildRunReport(judgement(1), facts))).toBeUndefined();
+  });
+});
+
+describe('isUnjudgedEvent', () => {
+  it('holds only for a missing event of a run that could not be judged', () => {
+    const missing = event('tool_executing', null);
+    const passed = event('agent_started', 5);
+    expect(isUnjudgedEvent(buildRunReport(judgement(3), facts), missing)).toBe(true);
+    expect(isUnjudgedEvent(buildRunReport(judgement(3), facts), passed)).toBe(false);
+    expect(isUnjudgedEvent(buildRunReport(judgement(1), facts), missing)).toBe(false);
   });
 });

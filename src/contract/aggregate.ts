@@ -1,16 +1,8 @@
-import type { ChalkInstance } from 'chalk';
 import { ExitCode, verdictFor } from '../shared/errors.js';
-import { DIAGNOSIS_CODES, REQUIRED_EVENTS } from '../contract/types.js';
-import type { DiagnosisCode, EventStatus, RequiredEvent, TriggerInfo } from '../contract/types.js';
-import type { RunLatencies, RunReport } from '../contract/run-report.js';
-import {
-  describeFieldError,
-  formatDuration,
-  isUnjudgedEvent,
-  joinSections,
-  oneLine,
-  runErrorOf,
-} from './describe.js';
+import { DIAGNOSIS_CODES, REQUIRED_EVENTS, describeFieldError } from './types.js';
+import type { DiagnosisCode, EventStatus, RequiredEvent, TriggerInfo } from './types.js';
+import type { RunLatencies, RunReport } from './run-report.js';
+import { isUnjudgedEvent, runErrorOf } from './verdict.js';
 
 /** Nearest-rank percentiles of a latency in milliseconds; null when no run measured it. */
 export interface Percentiles {
@@ -70,12 +62,6 @@ export interface AggregateOptions {
   /** Wall-clock time of all runs in milliseconds. */
   durationMs: number;
   target: RunReport['target'];
-}
-
-/** Options of `renderAggregateHuman`. */
-export interface AggregateHumanOptions {
-  /** Colours; a level-0 instance gives plain text. */
-  chalk: ChalkInstance;
 }
 
 const TOP_FAILURES = 5;
@@ -188,83 +174,6 @@ export function percentiles(values: readonly (number | null)[]): Percentiles {
   return { p50: nearestRank(known, 50), p95: nearestRank(known, 95), max: nearestRank(known, 100) };
 }
 
-/** Renders the aggregate for a terminal: pass count and rate, per-event passes, top failures, latencies, throughput and a verdict line. */
-export function renderAggregateHuman(agg: AggregateReport, options: AggregateHumanOptions): string {
-  const { chalk } = options;
-  const a = agg.aggregate;
-  const eventWidth = Math.max(...REQUIRED_EVENTS.map((e) => e.length));
-  const sections: string[][] = [
-    [
-      `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
-      `passed ${a.passed}/${a.total} (${percent(a.passRate)}) · required ${percent(a.minPassRate)}`,
-      ...(a.diagnoses.cross_talk === undefined
-        ? []
-        : [
-            chalk.red(
-              `cross-talk in ${a.diagnoses.cross_talk}/${a.total} runs: events of one run arrived on another run's connection`,
-            ),
-          ]),
-    ],
-    [
-      chalk.bold('events'),
-      ...REQUIRED_EVENTS.map((type) => {
-        const count = a.perEvent[type];
-        const colour = count === a.total ? chalk.green : chalk.red;
-        return `  ${type.padEnd(eventWidth)}  ${colour(`${count}/${a.total}`)}`;
-      }),
-    ],
-    a.topFailures.length === 0
-      ? []
-      : [
-          chalk.bold('top failures'),
-          ...a.topFailures.map(
-            (f) =>
-              `  ${`${f.count}×`.padStart(Math.max(...a.topFailures.map((t) => `${t.count}×`.length)))}  ${oneLine(f.message)}`,
-          ),
-        ],
-    renderLatencyTable(agg, chalk),
-    [`throughput ${a.sessionsPerSecond.toFixed(2)} sessions/s · ${formatDuration(a.durationMs)}`],
-    [renderAggregateVerdictLine(agg, chalk)],
-  ];
-  return joinSections(sections);
-}
-
-/** Renders the last line of the aggregate alone, e.g. `PASS  19/20 runs passed (95.0% ≥ 90.0%) · 47.6s`. */
-export function renderAggregateVerdictLine(agg: AggregateReport, chalk: ChalkInstance): string {
-  const a = agg.aggregate;
-  if (agg.verdict === 'error') {
-    return `${chalk.bold.red('ERROR')}  ${a.total}/${a.total} runs could not be judged · exit ${agg.exitCode}`;
-  }
-  const comparison = a.passRate >= a.minPassRate ? '≥' : '<';
-  const rate = `${percent(a.passRate)} ${comparison} ${percent(a.minPassRate)}`;
-  const summary = `${a.passed}/${a.total} runs passed (${rate}) · ${formatDuration(a.durationMs)}`;
-  if (agg.verdict === 'pass') return `${chalk.bold.green('PASS')}  ${summary}`;
-  return `${chalk.bold.red('FAIL')}  ${summary} · exit ${agg.exitCode}`;
-}
-
-/** Renders the aggregate report as pretty JSON (2-space indent) with a trailing newline. */
-export function renderAggregateJson(agg: AggregateReport): string {
-  const ordered = {
-    schemaVersion: agg.schemaVersion,
-    verdict: agg.verdict,
-    exitCode: agg.exitCode,
-    target: { env: agg.target.env, url: agg.target.url },
-    runs: agg.runs.map((r) => ({
-      index: r.index,
-      verdict: r.verdict,
-      exitCode: r.exitCode,
-      trigger: r.trigger,
-      durationMs: r.durationMs,
-      latencies: r.latencies,
-      events: r.events,
-      failures: r.failures,
-      diagnoses: r.diagnoses,
-    })),
-    aggregate: agg.aggregate,
-  };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
-}
-
 /** Masks uuids (and ids built on them) as `<id>` and frame numbers as `#…`, so that equal problems of different runs group together. */
 export function normaliseFailure(text: string): string {
   return text
@@ -290,26 +199,6 @@ function nearestRank(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1] ?? null;
-}
-
-function renderLatencyTable(agg: AggregateReport, chalk: ChalkInstance): string[] {
-  const { connect, firstEvent, completed } = agg.aggregate.latency;
-  const rows: [string, Percentiles][] = [
-    ['connect', connect],
-    ['first event', firstEvent],
-    ['completed', completed],
-  ];
-  const cell = (ms: number | null): string => (ms === null ? '—' : formatDuration(ms)).padEnd(8);
-  return [
-    `${chalk.bold('latency')}        ${'p50'.padEnd(8)}${'p95'.padEnd(8)}max`,
-    ...rows.map(
-      ([name, p]) => `  ${name.padEnd(13)}${cell(p.p50)}${cell(p.p95)}${cell(p.max).trimEnd()}`,
-    ),
-  ];
-}
-
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }
 
 function compareStrings(a: string, b: string): number {
