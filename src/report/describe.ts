@@ -18,6 +18,11 @@ export function formatDuration(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** Formats a rate from 0 to 1 as a percentage with one decimal, e.g. `95.0%`. */
+export function formatRate(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
 /** Formats a first-seen time in milliseconds after the trigger as `+412ms`, or `—` when unknown. */
 export function formatOffset(ms: number | null): string {
   return ms === null ? '—' : `+${formatDuration(ms)}`;

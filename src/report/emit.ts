@@ -2,24 +2,18 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { AggregateReport } from '../contract/aggregate.js';
+import type { RunReport } from '../contract/run-report.js';
 import { ensureDir } from '../shared/ensure-dir.js';
 import { UsageError } from '../shared/errors.js';
-import type { RunReport } from '../contract/run-report.js';
 import type { ReportTarget } from '../settings/parse.js';
+import { renderAggregateAnnotations, renderGithubAnnotations } from './github.js';
 import {
   renderAggregateHuman,
-  renderAggregateAnnotations,
-  renderAggregateJson,
-  renderAggregateJunit,
-  renderAggregateMarkdown,
   renderAggregateVerdictLine,
-  renderGithubAnnotations,
   renderHuman,
-  renderJson,
-  renderJunit,
-  renderMarkdown,
   renderVerdictLine,
-} from './index.js';
+} from './human.js';
+import { REPORTERS, type Reporter } from './reporter.js';
 
 /** Where a run's outputs go and which of them are wanted. */
 export interface EmitOptions {
@@ -39,16 +33,43 @@ export interface EmitOptions {
   cwd?: string;
 }
 
-/** Renders one report in a file format. */
-export function renderReportFormat(report: RunReport, format: ReportTarget['format']): string {
-  switch (format) {
-    case 'junit':
-      return renderJunit(report);
-    case 'json':
-      return renderJson(report);
-    case 'markdown':
-      return renderMarkdown(report);
-  }
+// The renderings of one document (a run report or an aggregate), each made only when wanted.
+interface Renderings {
+  human(): string;
+  verdictLine(): string;
+  file(reporter: Reporter): string;
+  annotations(): string[];
+}
+
+/** Prints the report on stdout and writes every requested report file, summary and annotation. */
+export async function emitRunReport(report: RunReport, options: EmitOptions): Promise<void> {
+  const { chalk, verbose } = options;
+  await emit(
+    {
+      human: () => renderHuman(report, { chalk, verbose }),
+      verdictLine: () => renderVerdictLine(report, chalk),
+      file: (reporter) => reporter.renderRun(report),
+      annotations: () => renderGithubAnnotations(report),
+    },
+    options,
+  );
+}
+
+/** Prints the aggregate of repeated runs and writes its report files, step summary and annotations. */
+export async function emitAggregateReport(
+  aggregate: AggregateReport,
+  options: EmitOptions,
+): Promise<void> {
+  const { chalk } = options;
+  await emit(
+    {
+      human: () => renderAggregateHuman(aggregate, { chalk }),
+      verdictLine: () => renderAggregateVerdictLine(aggregate, chalk),
+      file: (reporter) => reporter.renderAggregate(aggregate),
+      annotations: () => renderAggregateAnnotations(aggregate),
+    },
+    options,
+  );
 }
 
 /** Writes a text file, creating its folder, with a usage error naming the path on failure. */
@@ -64,33 +85,28 @@ export async function writeOutputFile(path: string, text: string, flag: string):
   }
 }
 
+async function emit(document: Renderings, options: EmitOptions): Promise<void> {
+  if (options.json) options.stdout(document.file(REPORTERS.json));
+  else if (options.quiet) options.stdout(`${document.verdictLine()}\n`);
+  else options.stdout(document.human());
+
+  for (const target of options.reports) {
+    const text = options.redact(document.file(REPORTERS[target.format]));
+    await writeOutputFile(reportPath(target, options), text, `--report ${target.format}`);
+  }
+  await emitToGithub(document, options);
+}
+
 function reportPath(target: ReportTarget, options: EmitOptions): string {
   return options.cwd === undefined ? target.path : resolve(options.cwd, target.path);
 }
 
-/** Prints the report on stdout and writes every requested report file, summary and annotation. */
-export async function emitRunReport(report: RunReport, options: EmitOptions): Promise<void> {
-  if (options.json) options.stdout(renderJson(report));
-  else if (options.quiet) options.stdout(`${renderVerdictLine(report, options.chalk)}\n`);
-  else options.stdout(renderHuman(report, { chalk: options.chalk, verbose: options.verbose }));
-
-  for (const target of options.reports) {
-    const text = options.redact(renderReportFormat(report, target.format));
-    await writeOutputFile(reportPath(target, options), text, `--report ${target.format}`);
-  }
-  await emitToGithub(renderMarkdown(report), () => renderGithubAnnotations(report), options);
-}
-
 // The step summary and annotations of GitHub Actions, each switchable.
-async function emitToGithub(
-  markdown: string,
-  annotations: () => string[],
-  options: EmitOptions,
-): Promise<void> {
+async function emitToGithub(document: Renderings, options: EmitOptions): Promise<void> {
   const summaryPath = options.env.GITHUB_STEP_SUMMARY;
   if (options.stepSummary && summaryPath) {
     try {
-      await appendFile(summaryPath, `${options.redact(markdown)}\n`);
+      await appendFile(summaryPath, `${options.redact(document.file(REPORTERS.markdown))}\n`);
     } catch (error) {
       options.stderr(
         `warning: cannot append to GITHUB_STEP_SUMMARY (${(error as Error).message})\n`,
@@ -98,36 +114,6 @@ async function emitToGithub(
     }
   }
   if (options.annotations && options.env.GITHUB_ACTIONS === 'true') {
-    for (const line of annotations()) options.stderr(`${line}\n`);
+    for (const line of document.annotations()) options.stderr(`${line}\n`);
   }
-}
-
-/** Prints the aggregate of repeated runs and writes its report files, step summary and annotations. */
-export async function emitAggregateReport(
-  aggregate: AggregateReport,
-  options: EmitOptions,
-): Promise<void> {
-  const { chalk } = options;
-  if (options.json) options.stdout(renderAggregateJson(aggregate));
-  else if (options.quiet) options.stdout(`${renderAggregateVerdictLine(aggregate, chalk)}\n`);
-  else options.stdout(renderAggregateHuman(aggregate, { chalk }));
-
-  for (const target of options.reports) {
-    const text =
-      target.format === 'json'
-        ? renderAggregateJson(aggregate)
-        : target.format === 'junit'
-          ? renderAggregateJunit(aggregate)
-          : renderAggregateMarkdown(aggregate);
-    await writeOutputFile(
-      reportPath(target, options),
-      options.redact(text),
-      `--report ${target.format}`,
-    );
-  }
-  await emitToGithub(
-    renderAggregateMarkdown(aggregate),
-    () => renderAggregateAnnotations(aggregate),
-    options,
-  );
 }

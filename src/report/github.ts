@@ -2,7 +2,7 @@ import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import { describeFieldError } from '../contract/types.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
-import { describeEventProblem, stripAnsi } from './describe.js';
+import { describeEventProblem, formatRate, stripAnsi } from './describe.js';
 
 /** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
 export function renderGithubAnnotations(report: RunReport): string[] {
@@ -37,7 +37,7 @@ export function renderAggregateAnnotations(agg: AggregateReport): string[] {
   if (agg.exitCode === 0) return [];
   const a = agg.aggregate;
   const failures = a.topFailures.map((f) => `${f.count}× ${f.message}`);
-  const summary = `${a.passed}/${a.total} runs passed; required ${(a.minPassRate * 100).toFixed(1)}%`;
+  const summary = `${a.passed}/${a.total} runs passed; required ${formatRate(a.minPassRate)}`;
   return [annotation('error', 'ws-validate: pass rate', [summary, ...failures].join('\n'))];
 }
 

@@ -8,6 +8,7 @@ import {
   countReport,
   formatDuration,
   formatOffset,
+  formatRate,
   joinSections,
   oneLine,
   stripControl,
@@ -250,7 +251,7 @@ export function renderAggregateHuman(agg: AggregateReport, options: AggregateHum
   const sections: string[][] = [
     [
       `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
-      `passed ${a.passed}/${a.total} (${percent(a.passRate)}) · required ${percent(a.minPassRate)}`,
+      `passed ${a.passed}/${a.total} (${formatRate(a.passRate)}) · required ${formatRate(a.minPassRate)}`,
       ...(a.diagnoses.cross_talk === undefined
         ? []
         : [
@@ -290,7 +291,7 @@ export function renderAggregateVerdictLine(agg: AggregateReport, chalk: ChalkIns
     return `${chalk.bold.red('ERROR')}  ${a.total}/${a.total} runs could not be judged · exit ${agg.exitCode}`;
   }
   const comparison = a.passRate >= a.minPassRate ? '≥' : '<';
-  const rate = `${percent(a.passRate)} ${comparison} ${percent(a.minPassRate)}`;
+  const rate = `${formatRate(a.passRate)} ${comparison} ${formatRate(a.minPassRate)}`;
   const summary = `${a.passed}/${a.total} runs passed (${rate}) · ${formatDuration(a.durationMs)}`;
   if (agg.verdict === 'pass') return `${chalk.bold.green('PASS')}  ${summary}`;
   return `${chalk.bold.red('FAIL')}  ${summary} · exit ${agg.exitCode}`;
@@ -310,8 +311,4 @@ function renderLatencyTable(agg: AggregateReport, chalk: ChalkInstance): string[
       ([name, p]) => `  ${name.padEnd(13)}${cell(p.p50)}${cell(p.p95)}${cell(p.max).trimEnd()}`,
     ),
   ];
-}
-
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }

@@ -7,6 +7,7 @@ import {
   describeEventProblem,
   formatDuration,
   formatOffset,
+  formatRate,
   stripControl,
 } from './describe.js';
 
@@ -83,7 +84,6 @@ export function renderMarkdown(report: RunReport): string {
 /** Renders the aggregate of repeated runs as Markdown: pass rate, events, top failures, latencies. */
 export function renderAggregateMarkdown(agg: AggregateReport): string {
   const a = agg.aggregate;
-  const rate = (value: number): string => `${(value * 100).toFixed(1)}%`;
   const ms = (value: number | null): string => (value === null ? '—' : formatDuration(value));
   const latency = (name: string, p: Percentiles): string =>
     row([name, ms(p.p50), ms(p.p95), ms(p.max)]);
@@ -91,7 +91,7 @@ export function renderAggregateMarkdown(agg: AggregateReport): string {
     `## ${VERDICT_HEADING[agg.verdict]} (${inline(agg.target.env)}, ${a.total} runs)`,
     '',
     [
-      `${a.passed}/${a.total} runs passed (${rate(a.passRate)}; required ${rate(a.minPassRate)})`,
+      `${a.passed}/${a.total} runs passed (${formatRate(a.passRate)}; required ${formatRate(a.minPassRate)})`,
       `${a.sessionsPerSecond.toFixed(1)} sessions/s`,
       formatDuration(a.durationMs),
       `exit ${agg.exitCode}`,

@@ -1,3 +1,4 @@
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { UsageError } from '../shared/errors.js';
 import { isScenarioName, SCENARIOS, type ScenarioName } from '../server/scenarios.js';
 
@@ -93,9 +94,6 @@ export function parsePlacement(text: string, flag = '--auth'): AuthPlacement {
     hint: `use one of ${AUTH_PLACEMENTS.join(', ')}`,
   });
 }
-
-export const REPORT_FORMATS = ['junit', 'json', 'markdown'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportTarget {
   format: ReportFormat;
