@@ -3,7 +3,6 @@ import { flattenLines } from '../shared/fields.js';
 import { readVersion } from '../shared/package.js';
 import { createRedactor } from '../shared/redact.js';
 import type { CliIo } from './io.js';
-import { secretsIn } from './secrets.js';
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -13,9 +12,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return ExitCode.Pass;
   }
   const result = { code: ExitCode.Pass as number };
-  const redact = createRedactor(secretsIn(argv, io.env));
+  let redact = createRedactor([]);
   try {
-    const { buildProgram } = await import('./program.js');
+    // Which flags hold secrets comes from the option table, loaded with the parser.
+    const [{ secretsIn }, { buildProgram }] = await Promise.all([
+      import('./secrets.js'),
+      import('./program.js'),
+    ]);
+    redact = createRedactor(secretsIn(argv, io.env));
     const program = buildProgram(io, result, redact, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return result.code;

@@ -2,14 +2,31 @@ import { Command, Option } from 'commander';
 import { flattenLines } from '../shared/fields.js';
 import { readVersion } from '../shared/package.js';
 import { type CliIo } from './io.js';
-import { pickOptions, RUN_OPTIONS, type OptionSpec } from '../settings/options.js';
+import { pickOptions, RUN_OPTIONS } from '../settings/options.js';
+import { helpText, longFlag, parsedOnRead, type FlagOption } from '../settings/option-row.js';
+import {
+  CHECK_OPTIONS,
+  ENVS_OPTIONS,
+  SCHEMAS_OPTIONS,
+  type CheckFlags,
+  type EnvsFlags,
+  type SchemasFlags,
+} from './subcommand-options.js';
 import { createRedactor } from '../shared/redact.js';
 import { SCENARIOS } from '../server/scenarios.js';
 
-function addOptions(command: Command, specs: readonly OptionSpec[]): Command {
-  for (const spec of specs) {
-    const option = new Option(spec.flags, spec.description).helpGroup(spec.group);
-    if (spec.parse) option.argParser(spec.parse);
+function addOptions(command: Command, rows: readonly FlagOption[]): Command {
+  for (const row of rows) {
+    const option = new Option(row.flags, helpText(row)).helpGroup(row.group);
+    const { parse } = row;
+    if (parse && parsedOnRead(row)) {
+      const read = (value: string): unknown => parse(value, longFlag(row));
+      if (row.repeatable) {
+        option.argParser((value: string, previous: unknown[] = []) => [...previous, read(value)]);
+      } else {
+        option.argParser(read);
+      }
+    }
     command.addOption(option);
   }
   return command;
@@ -90,24 +107,16 @@ export function buildProgram(
       .command('check')
       .description('re-judge a recording (--record) or a plain NDJSON file of received frames')
       .argument('<file>', 'the .ndjson file'),
-    pickOptions(
-      '--schemas',
-      '--json',
-      '--quiet',
-      '--no-color',
-      '--no-step-summary',
-      '--no-annotations',
-      '--report',
-    ),
-  ).action(async (file: string, flags: Record<string, unknown>) => {
+    pickOptions(...CHECK_OPTIONS),
+  ).action(async (file: string, flags: CheckFlags) => {
     const { checkCommand } = await import('./commands/check.js');
     result.code = await checkCommand(file, flags, io);
   });
 
   addOptions(
     program.command('schemas').description('compile every schema and list which event each covers'),
-    pickOptions('--schemas'),
-  ).action(async (flags: { schemas?: string }) => {
+    pickOptions(...SCHEMAS_OPTIONS),
+  ).action(async (flags: SchemasFlags) => {
     const { schemasCommand } = await import('./commands/schemas.js');
     result.code = await schemasCommand(flags, io);
   });
@@ -116,8 +125,8 @@ export function buildProgram(
     program
       .command('envs')
       .description('list the known environments (built-in and from the config file)'),
-    pickOptions('--config'),
-  ).action(async (flags: { config?: string }) => {
+    pickOptions(...ENVS_OPTIONS),
+  ).action(async (flags: EnvsFlags) => {
     const { envsCommand } = await import('./commands/envs.js');
     result.code = await envsCommand(flags, io);
   });

@@ -1,11 +1,13 @@
-// Flags and environment variables whose value is a secret, masked in every error message.
-const SECRET_FLAGS = ['--token', '--jwt-secret', '--e2e-key'];
+import { OPTIONS, type RunFlags } from '../settings/options.js';
+import { flagNames, type OptionRow } from '../settings/option-row.js';
+
+const SECRET_OPTIONS = (OPTIONS as readonly OptionRow[]).filter((row) => row.secret === true);
+
+/** Flags whose value is a secret, masked in every error message. */
+export const SECRET_FLAGS = SECRET_OPTIONS.flatMap((row) => ('flags' in row ? flagNames(row) : []));
+
 /** Environment variables whose value is a secret. */
-export const SECRET_ENV_VARS = [
-  'WS_VALIDATE_TOKEN',
-  'WS_VALIDATE_JWT_SECRET',
-  'E2E_OAUTH_SIMULATION_KEY',
-] as const;
+export const SECRET_ENV_VARS = SECRET_OPTIONS.flatMap((row) => (row.env ? [row.env] : []));
 
 /** The secrets given on the command line or in the environment, before any parsing. */
 export function secretsIn(
@@ -25,4 +27,16 @@ export function secretsIn(
     if (value) secrets.push(value);
   }
   return secrets;
+}
+
+/** The secrets among parsed flags and the environment. */
+export function secretsOf(
+  flags: RunFlags,
+  env: Readonly<Record<string, string | undefined>>,
+): (string | undefined)[] {
+  const given = flags as Readonly<Record<string, unknown>>;
+  return [
+    ...SECRET_OPTIONS.map((row) => given[row.key]).filter((v) => typeof v === 'string'),
+    ...SECRET_ENV_VARS.map((name) => env[name]),
+  ];
 }

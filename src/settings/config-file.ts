@@ -1,10 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseConfigFile, type ConfigFile } from './environments.js';
 import { UsageError } from '../shared/errors.js';
+import { CONFIG_FILE_NAME, OPTIONS, type ConfigFields } from './options.js';
+import type { OptionRow } from './option-row.js';
 
-/** Default config file name, looked up in the working directory. */
-export const CONFIG_FILE_NAME = 'ws-validate.config.json';
+/** A parsed config file: a default environment and named environments. */
+export interface ConfigFile {
+  path: string;
+  defaultEnv?: string;
+  /** Configured fields only; a built-in of the same name supplies the rest. */
+  environments: ConfiguredEnvironment[];
+}
+
+/** An environment as a config file gives it: any field may be left out. */
+export type ConfiguredEnvironment = ConfigFields & { name: string; source: string };
+
+// The fields an environment may set: the options with a config key, in the table's order.
+const ENVIRONMENT_FIELDS: readonly OptionRow[] = OPTIONS.filter((row) => 'config' in row);
 
 /** Reads the config file given by --config, or ./ws-validate.config.json when present. */
 export async function loadConfig(
@@ -37,4 +49,61 @@ export async function loadConfig(
     );
   }
   return parseConfigFile(path, json);
+}
+
+function configError(path: string, field: string, problem: string): UsageError {
+  return new UsageError('CONFIG_INVALID', `${path}: ${field} ${problem}`, {
+    hint: 'see "Config file" in the README for the expected shape',
+  });
+}
+
+/** Validates the parsed JSON of a config file, naming the first field that is wrong. */
+export function parseConfigFile(path: string, json: unknown): ConfigFile {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw configError(path, 'the file', 'must hold a JSON object');
+  }
+  const root = json as Record<string, unknown>;
+  for (const key of Object.keys(root)) {
+    if (key !== 'defaultEnv' && key !== 'environments' && key !== '$schema') {
+      throw configError(
+        path,
+        `"${key}"`,
+        'is not a known field (expected defaultEnv, environments)',
+      );
+    }
+  }
+  if (root.defaultEnv !== undefined && typeof root.defaultEnv !== 'string') {
+    throw configError(path, '"defaultEnv"', 'must be a string');
+  }
+  const envs = root.environments ?? {};
+  if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) {
+    throw configError(path, '"environments"', 'must be an object of named environments');
+  }
+  const environments = Object.entries(envs as Record<string, unknown>).map(([name, raw]) =>
+    parseEnvironment(path, name, raw),
+  );
+  return { path, defaultEnv: root.defaultEnv, environments };
+}
+
+function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredEnvironment {
+  const where = `environments.${name}`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw configError(path, `"${where}"`, 'must be an object');
+  }
+  const fields = raw as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fields)) {
+    const row = ENVIRONMENT_FIELDS.find((r) => r.key === key);
+    if (row?.config === undefined) {
+      throw configError(path, `"${where}.${key}"`, `is not a known field`);
+    }
+    if (typeof value !== row.config) {
+      throw configError(path, `"${where}.${key}"`, `must be a ${row.config}`);
+    }
+  }
+  // Values are parsed now so that a bad file fails before anything connects, naming the field.
+  for (const row of ENVIRONMENT_FIELDS) {
+    const value = fields[row.key];
+    if (row.parse && typeof value === 'string') row.parse(value, `${path}: "${where}.${row.key}"`);
+  }
+  return { ...(fields as ConfigFields), name, source: path };
 }

@@ -1,198 +1,340 @@
+import { REPORT_FORMATS } from '../report/formats.js';
 import {
+  AUTH_PLACEMENTS,
   parseCount,
+  parseDuration,
   parsePlacement,
   parseRate,
   parseReportTarget,
   parseSize,
-  type ReportTarget,
+  parseWsUrl,
 } from './parse.js';
+import {
+  longFlag,
+  oneOf,
+  type ConfigFieldsOf,
+  type FlagOption,
+  type FlagsOf,
+  type OptionRow,
+  type ParsedValue,
+} from './option-row.js';
 
-/** One command-line option, declared once and applied to every command that takes it. */
-export interface OptionSpec {
-  flags: string;
-  description: string;
-  parse?: (value: string, previous: unknown) => unknown;
-  /** Section of `--help` it is listed under. */
-  group: string;
+/** Default config file name, looked up in the working directory. */
+export const CONFIG_FILE_NAME = 'ws-validate.config.json';
+
+const duration = (text: string, source: string): number => parseDuration(text, source);
+
+/**
+ * Every option of a run, each declared once: commander's options, the config-file fields, the env
+ * vars, the secrets, the defaults and `RunFlags` are derived from it; its order is that of `--help`.
+ */
+export const OPTIONS = [
+  {
+    key: 'env',
+    flags: '-e, --env <name>',
+    help: 'environment: local, staging, production, embedded, or one from the config file',
+    group: 'Target',
+    default: 'local',
+    env: 'WS_VALIDATE_ENV',
+  },
+  {
+    key: 'url',
+    flags: '-u, --url <ws-url>',
+    help: "WebSocket URL; overrides the environment's",
+    group: 'Target',
+    parse: parseWsUrl,
+    env: 'WS_VALIDATE_URL',
+    config: 'string',
+  },
+  { key: 'authUrl', config: 'string' },
+  {
+    key: 'config',
+    flags: '-c, --config <file>',
+    help: 'config file',
+    group: 'Target',
+    helpDefault: `./${CONFIG_FILE_NAME} when present`,
+  },
+  {
+    key: 'confirmProduction',
+    flags: '--confirm-production',
+    help: 'allow a run against a protected environment such as production',
+    group: 'Target',
+  },
+  { key: 'protected', config: 'boolean' },
+  {
+    key: 'scenario',
+    flags: '--scenario <name>',
+    help: 'with --env embedded: the reference-server fault scenario to run (see `serve --help`)',
+    group: 'Target',
+  },
+  {
+    key: 'ca',
+    flags: '--ca <file>',
+    help: 'extra CA certificate (PEM) to trust for wss://',
+    group: 'Target',
+  },
+  {
+    key: 'insecure',
+    flags: '--insecure',
+    help: "do not verify the server's TLS certificate",
+    group: 'Target',
+  },
+  {
+    key: 'token',
+    flags: '--token <jwt>',
+    help: 'bearer token',
+    group: 'Auth',
+    env: 'WS_VALIDATE_TOKEN',
+    secret: true,
+  },
+  { key: 'tokenEnv', config: 'string' },
+  {
+    key: 'tokenFile',
+    flags: '--token-file <path>',
+    help: 'read the token from a file',
+    group: 'Auth',
+    config: 'string',
+  },
+  {
+    key: 'tokenCommand',
+    flags: '--token-command <cmd>',
+    help: 'run a command that prints the token',
+    group: 'Auth',
+    config: 'string',
+  },
+  {
+    key: 'jwtSecret',
+    flags: '--jwt-secret <secret>',
+    help: 'mint an HS256 token with this shared secret',
+    group: 'Auth',
+    env: 'WS_VALIDATE_JWT_SECRET',
+    secret: true,
+  },
+  { key: 'jwtSecretEnv', config: 'string' },
+  {
+    key: 'e2eKey',
+    flags: '--e2e-key <key>',
+    help: "get a token from the environment's E2E simulation endpoint",
+    group: 'Auth',
+    env: 'E2E_OAUTH_SIMULATION_KEY',
+    secret: true,
+  },
+  { key: 'e2eKeyEnv', config: 'string' },
+  {
+    key: 'user',
+    flags: '--user <id>',
+    help: 'user id (sub) of minted tokens',
+    group: 'Auth',
+    default: 'ws-validate-user',
+    config: 'string',
+  },
+  {
+    key: 'auth',
+    flags: '--auth <placement>',
+    help: `where the token goes: ${oneOf(AUTH_PLACEMENTS)}`,
+    group: 'Auth',
+    parse: parsePlacement,
+    default: 'header',
+    config: 'string',
+  },
+  {
+    key: 'trigger',
+    flags: '--trigger <name|file>',
+    help: 'agent_execution, start_agent, user_message, or a JSON template file',
+    group: 'Trigger',
+    default: 'agent_execution',
+    config: 'string',
+  },
+  {
+    key: 'message',
+    flags: '--message <text>',
+    help: 'the request sent to the agent',
+    group: 'Trigger',
+    // The request message of the canonical trigger (PROTOCOL.md section 4); too long for --help.
+    default: 'Generate brief test response with tool usage',
+    helpDefault: false,
+    config: 'string',
+  },
+  {
+    key: 'agent',
+    flags: '--agent <type>',
+    help: 'agent_type to run',
+    group: 'Trigger',
+    default: 'data_helper',
+    config: 'string',
+  },
+  // The budgets' defaults are those of PROTOCOL.md section 5.
+  {
+    key: 'timeout',
+    flags: '--timeout <duration>',
+    help: 'total budget, e.g. 30s',
+    group: 'Budgets',
+    parse: duration,
+    default: '30s',
+    config: 'string',
+  },
+  {
+    key: 'firstEventTimeout',
+    flags: '--first-event-timeout <duration>',
+    help: 'budget for the first agent event',
+    group: 'Budgets',
+    parse: duration,
+    default: '15s',
+    config: 'string',
+  },
+  {
+    key: 'connectTimeout',
+    flags: '--connect-timeout <duration>',
+    help: 'budget for the connection',
+    group: 'Budgets',
+    parse: duration,
+    default: '10s',
+    config: 'string',
+  },
+  {
+    key: 'grace',
+    flags: '--grace <duration>',
+    help: 'how long to listen after the terminal event',
+    group: 'Budgets',
+    // No grace period at all is a choice; every other budget must leave some time.
+    parse: (text, source) => parseDuration(text, source, { allowZero: true }),
+    default: '300ms',
+    config: 'string',
+  },
+  {
+    key: 'retries',
+    flags: '--retries <n>',
+    help: 'retry connection failures n times, with backoff',
+    group: 'Budgets',
+    parse: (text, source) => parseCount(text, source, 0, 20),
+    default: '0',
+  },
+  {
+    key: 'schemas',
+    flags: '--schemas <dir>',
+    help: 'JSON Schema directory',
+    group: 'Contract',
+    helpDefault: 'the bundled schemas/',
+    config: 'string',
+  },
+  {
+    key: 'maxFrameSize',
+    flags: '--max-frame-size <size>',
+    help: 'largest frame accepted, e.g. 16MiB',
+    group: 'Contract',
+    parse: parseSize,
+    default: '16MiB',
+  },
+  { key: 'json', flags: '--json', help: 'print the JSON report on stdout', group: 'Output' },
+  { key: 'quiet', flags: '-q, --quiet', help: 'print only the verdict line', group: 'Output' },
+  {
+    key: 'color',
+    flags: '--no-color',
+    help: 'no colours (NO_COLOR is honoured too)',
+    group: 'Output',
+  },
+  {
+    key: 'verbose',
+    flags: '-v, --verbose',
+    help: 'show every frame (redacted) on stderr',
+    group: 'Output',
+  },
+  {
+    key: 'report',
+    flags: '--report <format=path>',
+    help: `also write a report: ${oneOf(REPORT_FORMATS)}`,
+    group: 'Output',
+    parse: parseReportTarget,
+    repeatable: true,
+  },
+  {
+    key: 'record',
+    flags: '--record <file>',
+    help: 'record the session as NDJSON for `ws-validate check`',
+    group: 'Output',
+  },
+  {
+    key: 'stepSummary',
+    flags: '--no-step-summary',
+    help: 'do not append to $GITHUB_STEP_SUMMARY',
+    group: 'Output',
+  },
+  {
+    key: 'annotations',
+    flags: '--no-annotations',
+    help: 'no ::error annotations under GitHub Actions',
+    group: 'Output',
+  },
+  {
+    key: 'runs',
+    flags: '--runs <n>',
+    help: 'independent runs',
+    group: 'Scale',
+    parse: (text, source) => parseCount(text, source),
+    default: '1',
+  },
+  {
+    key: 'concurrency',
+    flags: '--concurrency <n>',
+    help: 'runs at a time',
+    group: 'Scale',
+    parse: (text, source) => parseCount(text, source, 1, 10_000),
+    default: '1',
+  },
+  {
+    key: 'users',
+    flags: '--users <k>',
+    help: 'spread runs over k minted users',
+    group: 'Scale',
+    parse: (text, source) => parseCount(text, source, 1, 100_000),
+    default: '1',
+  },
+  {
+    key: 'minPassRate',
+    flags: '--min-pass-rate <rate>',
+    help: 'pass-rate gate for --runs, 0..1',
+    group: 'Scale',
+    parse: parseRate,
+    default: '1',
+  },
+] as const satisfies readonly OptionRow[];
+
+type Row = (typeof OPTIONS)[number];
+type RowOf<K extends OptionKey> = Extract<Row, { key: K }>;
+
+/** The name of an option, in `RunFlags` and in the config file. */
+export type OptionKey = Row['key'];
+/** The name of an option given by flags. */
+export type FlagKey = Extract<Row, { flags: string }>['key'];
+/** The value of an option once parsed. */
+export type OptionValue<K extends OptionKey> = ParsedValue<RowOf<K>>;
+/** Options as given on the command line; absent when not given. */
+export type RunFlags = FlagsOf<Row>;
+/** The fields an environment may set in the config file; absent when not set. */
+export type ConfigFields = ConfigFieldsOf<Row>;
+
+/** The options given by flags, in `--help` order. */
+export const RUN_OPTIONS: readonly FlagOption[] = OPTIONS.filter((row) => 'flags' in row);
+
+/** The row of an option. */
+export function optionOf<K extends OptionKey>(key: K): RowOf<K> {
+  const row: OptionRow | undefined = OPTIONS.find((o) => o.key === key);
+  if (row === undefined) throw new Error(`no option ${key}`);
+  return row as RowOf<K>;
 }
 
-const collectReport = (value: string, previous: unknown): ReportTarget[] => [
-  ...((previous as ReportTarget[] | undefined) ?? []),
-  parseReportTarget(value),
-];
+/** The name of an option that has a default. */
+export type DefaultedKey = Extract<Row, { default: string }>['key'];
 
-/** The options of the validator (`ws-validate [run]`). */
-export const RUN_OPTIONS: readonly OptionSpec[] = [
-  {
-    group: 'Target',
-    flags: '-e, --env <name>',
-    description:
-      'environment: local, staging, production, embedded, or one from the config file (default: local)',
-  },
-  {
-    group: 'Target',
-    flags: '-u, --url <ws-url>',
-    description: "WebSocket URL; overrides the environment's",
-  },
-  {
-    group: 'Target',
-    flags: '-c, --config <file>',
-    description: 'config file (default: ./ws-validate.config.json when present)',
-  },
-  {
-    group: 'Target',
-    flags: '--confirm-production',
-    description: 'allow a run against a protected environment such as production',
-  },
-  {
-    group: 'Target',
-    flags: '--scenario <name>',
-    description:
-      'with --env embedded: the reference-server fault scenario to run (see `serve --help`)',
-  },
-  {
-    group: 'Target',
-    flags: '--ca <file>',
-    description: 'extra CA certificate (PEM) to trust for wss://',
-  },
-  {
-    group: 'Target',
-    flags: '--insecure',
-    description: "do not verify the server's TLS certificate",
-  },
-  { group: 'Auth', flags: '--token <jwt>', description: 'bearer token' },
-  { group: 'Auth', flags: '--token-file <path>', description: 'read the token from a file' },
-  {
-    group: 'Auth',
-    flags: '--token-command <cmd>',
-    description: 'run a command that prints the token',
-  },
-  {
-    group: 'Auth',
-    flags: '--jwt-secret <secret>',
-    description: 'mint an HS256 token with this shared secret',
-  },
-  {
-    group: 'Auth',
-    flags: '--e2e-key <key>',
-    description: "get a token from the environment's E2E simulation endpoint",
-  },
-  {
-    group: 'Auth',
-    flags: '--user <id>',
-    description: 'user id (sub) of minted tokens (default: ws-validate-user)',
-  },
-  {
-    group: 'Auth',
-    flags: '--auth <placement>',
-    description: 'where the token goes: header, subprotocol or query (default: header)',
-    parse: (v) => parsePlacement(v),
-  },
-  {
-    group: 'Trigger',
-    flags: '--trigger <name|file>',
-    description:
-      'agent_execution, start_agent, user_message, or a JSON template file (default: agent_execution)',
-  },
-  { group: 'Trigger', flags: '--message <text>', description: 'the request sent to the agent' },
-  {
-    group: 'Trigger',
-    flags: '--agent <type>',
-    description: 'agent_type to run (default: data_helper)',
-  },
-  {
-    group: 'Budgets',
-    flags: '--timeout <duration>',
-    description: 'total budget, e.g. 30s (default: 30s)',
-  },
-  {
-    group: 'Budgets',
-    flags: '--first-event-timeout <duration>',
-    description: 'budget for the first agent event (default: 15s)',
-  },
-  {
-    group: 'Budgets',
-    flags: '--connect-timeout <duration>',
-    description: 'budget for the connection (default: 10s)',
-  },
-  {
-    group: 'Budgets',
-    flags: '--grace <duration>',
-    description: 'how long to listen after the terminal event (default: 300ms)',
-  },
-  {
-    group: 'Budgets',
-    flags: '--retries <n>',
-    description: 'retry connection failures n times, with backoff (default: 0)',
-    parse: (v) => parseCount(v, '--retries', 0, 20),
-  },
-  {
-    group: 'Contract',
-    flags: '--schemas <dir>',
-    description: 'JSON Schema directory (default: the bundled schemas/)',
-  },
-  {
-    group: 'Contract',
-    flags: '--max-frame-size <size>',
-    description: 'largest frame accepted, e.g. 16MiB (default: 16MiB)',
-    parse: (v) => parseSize(v, '--max-frame-size'),
-  },
-  { group: 'Output', flags: '--json', description: 'print the JSON report on stdout' },
-  { group: 'Output', flags: '-q, --quiet', description: 'print only the verdict line' },
-  { group: 'Output', flags: '--no-color', description: 'no colours (NO_COLOR is honoured too)' },
-  { group: 'Output', flags: '-v, --verbose', description: 'show every frame (redacted) on stderr' },
-  {
-    group: 'Output',
-    flags: '--report <format=path>',
-    description: 'also write a report: junit, json or markdown (repeatable)',
-    parse: collectReport,
-  },
-  {
-    group: 'Output',
-    flags: '--record <file>',
-    description: 'record the session as NDJSON for `ws-validate check`',
-  },
-  {
-    group: 'Output',
-    flags: '--no-step-summary',
-    description: 'do not append to $GITHUB_STEP_SUMMARY',
-  },
-  {
-    group: 'Output',
-    flags: '--no-annotations',
-    description: 'no ::error annotations under GitHub Actions',
-  },
-  {
-    group: 'Scale',
-    flags: '--runs <n>',
-    description: 'independent runs (default: 1)',
-    parse: (v) => parseCount(v, '--runs'),
-  },
-  {
-    group: 'Scale',
-    flags: '--concurrency <n>',
-    description: 'runs at a time (default: 1)',
-    parse: (v) => parseCount(v, '--concurrency', 1, 10_000),
-  },
-  {
-    group: 'Scale',
-    flags: '--users <k>',
-    description: 'spread runs over k minted users (default: 1)',
-    parse: (v) => parseCount(v, '--users', 1, 100_000),
-  },
-  {
-    group: 'Scale',
-    flags: '--min-pass-rate <rate>',
-    description: 'pass-rate gate for --runs, 0..1 (default: 1)',
-    parse: (v) => parseRate(v, '--min-pass-rate'),
-  },
-];
+/** The default of an option, parsed. */
+export function defaultOf<K extends DefaultedKey>(key: K): OptionValue<K> {
+  const row: OptionRow = optionOf(key);
+  const text = row.default as string;
+  const parsed = row.parse && 'flags' in row ? row.parse(text, longFlag(row)) : text;
+  return parsed as OptionValue<K>;
+}
 
-/** The run options with these long flags, for the subcommands that share them (declared once). */
-export function pickOptions(...longFlags: string[]): OptionSpec[] {
-  return longFlags.map((flag) => {
-    const spec = RUN_OPTIONS.find((o) => o.flags.split(/[ ,]+/).includes(flag));
-    if (spec === undefined) throw new Error(`no run option ${flag}`);
-    return spec;
-  });
+/** The run options with these keys, for the subcommands that share them. */
+export function pickOptions(...keys: readonly FlagKey[]): FlagOption[] {
+  return keys.map((key) => optionOf(key));
 }

@@ -1,14 +1,18 @@
 import { normalize } from 'node:path';
-import { capBudgets, DEFAULT_BUDGETS, findEnvironment, type ConfigFile } from './environments.js';
 import { UsageError } from '../shared/errors.js';
 import type { Budgets } from '../session/types.js';
+import type { ConfigFile } from './config-file.js';
+import { findEnvironment, type Environment } from './environments.js';
+import { longFlag, type FlagOption, type OptionRow } from './option-row.js';
 import {
-  parseDuration,
-  parsePlacement,
-  parseWsUrl,
-  type AuthPlacement,
-  type ReportTarget,
-} from './parse.js';
+  defaultOf,
+  optionOf,
+  type DefaultedKey,
+  type OptionKey,
+  type OptionValue,
+  type RunFlags,
+} from './options.js';
+import type { AuthPlacement, ReportTarget } from './parse.js';
 
 /** Where the run's token comes from. */
 export type TokenSource =
@@ -18,45 +22,6 @@ export type TokenSource =
   | { kind: 'mint'; secret: string }
   | { kind: 'e2e'; key: string; authUrl: string }
   | { kind: 'none' };
-
-/** Options as given on the command line; absent when not given. */
-export interface RunFlags {
-  env?: string;
-  url?: string;
-  token?: string;
-  tokenFile?: string;
-  tokenCommand?: string;
-  jwtSecret?: string;
-  e2eKey?: string;
-  user?: string;
-  auth?: string;
-  trigger?: string;
-  message?: string;
-  agent?: string;
-  timeout?: string;
-  firstEventTimeout?: string;
-  connectTimeout?: string;
-  grace?: string;
-  schemas?: string;
-  maxFrameSize?: number;
-  json?: boolean;
-  quiet?: boolean;
-  color?: boolean;
-  verbose?: boolean;
-  report?: ReportTarget[];
-  record?: string;
-  stepSummary?: boolean;
-  annotations?: boolean;
-  retries?: number;
-  runs?: number;
-  concurrency?: number;
-  users?: number;
-  minPassRate?: number;
-  ca?: string;
-  insecure?: boolean;
-  confirmProduction?: boolean;
-  scenario?: string;
-}
 
 /** Everything a run needs, resolved from flags, env vars, the config file and defaults. */
 export interface RunSettings {
@@ -90,24 +55,56 @@ export interface RunSettings {
   tls: { ca: string | null; insecure: boolean };
 }
 
-/** Default user id (`sub`) for minted tokens. */
-export const DEFAULT_USER = 'ws-validate-user';
-/** The request message of the canonical trigger (PROTOCOL.md section 4). */
-export const DEFAULT_MESSAGE = 'Generate brief test response with tool usage';
-/** Default --max-frame-size: 16 MiB. */
-export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** An option's text from the first place that gives it, and the name of that place. */
+interface Given {
+  text: string;
+  source: string;
+}
+
+/** Options a flag, an env var or an environment of the config file may give. */
+type LayeredKey = Extract<OptionKey, keyof RunFlags & keyof Environment>;
+
+/** The value of an option's environment variable; set but empty counts as unset. */
+function envVar(key: OptionKey, env: Env): string | undefined {
+  const { env: name }: OptionRow = optionOf(key);
+  return (name !== undefined && env[name]) || undefined;
+}
+
+/** An option's text from its flag, else its env var, else the environment's config field. */
+function given(key: LayeredKey, flags: RunFlags, env: Env, target: Environment): Given | undefined {
+  const row: FlagOption = optionOf(key);
+  const flag = flags[key];
+  if (typeof flag === 'string') return { text: flag, source: longFlag(row) };
+  const fromEnv = envVar(key, env);
+  if (fromEnv !== undefined) return { text: fromEnv, source: row.env ?? key };
+  const configured = target[key];
+  if (typeof configured === 'string') return { text: configured, source: target.source };
+  return undefined;
+}
+
+/** The value of the text an option was given, parsed as the option says. */
+function parseGiven<K extends LayeredKey>(key: K, found: Given): OptionValue<K> {
+  const { parse }: OptionRow = optionOf(key);
+  return (parse ? parse(found.text, found.source) : found.text) as OptionValue<K>;
+}
 
 /** Resolves the run settings; flags win over env vars, env vars over the config file. */
 export function resolveRunSettings(
   flags: RunFlags,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
   config: ConfigFile | null,
 ): RunSettings {
-  // An empty environment variable counts as unset.
-  const envName = flags.env ?? (env.WS_VALIDATE_ENV || config?.defaultEnv || 'local');
+  const envName = flags.env ?? (envVar('env', env) || config?.defaultEnv || defaultOf('env'));
   const target = findEnvironment(envName, config);
-  const urlOverride = flags.url ?? (env.WS_VALIDATE_URL || undefined);
-  const embedded = target.name === 'embedded' && target.url === null && urlOverride === undefined;
+  // The first of flag, env var and config file that gives an option wins, else its default.
+  const setting = <K extends LayeredKey & DefaultedKey>(key: K): OptionValue<K> => {
+    const found = given(key, flags, env, target);
+    return found === undefined ? defaultOf(key) : parseGiven(key, found);
+  };
+  const urlGiven = given('url', flags, env, target);
+  const embedded = target.name === 'embedded' && urlGiven === undefined;
 
   if (target.protected && !flags.confirmProduction) {
     throw new UsageError(
@@ -125,7 +122,60 @@ export function resolveRunSettings(
       },
     );
   }
+  refuseSharedOutputs(flags);
 
+  const url = urlGiven === undefined ? null : parseGiven('url', urlGiven);
+  if (url === null && !embedded) {
+    throw new UsageError('NO_URL', `environment "${target.name}" has no url`, {
+      hint: `set "url" for it in ${target.source}, or pass --url`,
+    });
+  }
+
+  const budgets = capBudgets({
+    totalMs: setting('timeout'),
+    firstEventMs: setting('firstEventTimeout'),
+    connectMs: setting('connectTimeout'),
+    graceMs: setting('grace'),
+  });
+
+  const runs = flags.runs ?? defaultOf('runs');
+  return {
+    env: target.name,
+    envDefaulted: flags.env === undefined && !envVar('env', env) && !config?.defaultEnv,
+    url,
+    embedded,
+    scenario: flags.scenario ?? null,
+    authUrl: target.authUrl,
+    placement: setting('auth'),
+    token: resolveTokenSource(flags, env, target),
+    user: setting('user'),
+    trigger: setting('trigger'),
+    message: setting('message'),
+    agent: setting('agent'),
+    budgets,
+    schemasDir: given('schemas', flags, env, target)?.text ?? null,
+    maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
+    output: {
+      json: flags.json ?? false,
+      quiet: flags.quiet ?? false,
+      color: flags.color === false ? false : null,
+      verbose: flags.verbose ?? false,
+    },
+    reports: flags.report ?? [],
+    record: flags.record ?? null,
+    stepSummary: flags.stepSummary ?? true,
+    annotations: flags.annotations ?? true,
+    retries: flags.retries ?? defaultOf('retries'),
+    runs,
+    concurrency: Math.min(flags.concurrency ?? defaultOf('concurrency'), runs),
+    users: flags.users ?? defaultOf('users'),
+    minPassRate: flags.minPassRate ?? defaultOf('minPassRate'),
+    tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
+  };
+}
+
+// One file cannot take two outputs, and a recording holds one session.
+function refuseSharedOutputs(flags: RunFlags): void {
   const outputs = [
     ...(flags.report ?? []).map((r) => r.path),
     ...(flags.record ? [flags.record] : []),
@@ -138,139 +188,101 @@ export function resolveRunSettings(
       hint: 'give each report and the recording a file of its own',
     });
   }
-  if (flags.record !== undefined && (flags.runs ?? 1) > 1) {
+  if (flags.record !== undefined && (flags.runs ?? defaultOf('runs')) > 1) {
     throw new UsageError('RECORD_NEEDS_ONE_RUN', '--record records one run, not --runs', {
       hint: 'drop --runs to record a session, or drop --record',
     });
   }
+}
 
-  const rawUrl = urlOverride ?? target.url;
-  const urlSource =
-    flags.url !== undefined ? '--url' : urlOverride ? 'WS_VALIDATE_URL' : target.source;
-  const url = rawUrl === null ? null : parseWsUrl(rawUrl, urlSource);
-  if (url === null && !embedded) {
-    throw new UsageError('NO_URL', `environment "${target.name}" has no url`, {
-      hint: `set "url" for it in ${target.source}, or pass --url`,
-    });
-  }
-
-  const totalMs = duration(flags.timeout ?? target.timeout, '--timeout', DEFAULT_BUDGETS.totalMs);
-  const budgets = capBudgets({
-    totalMs,
-    firstEventMs: duration(
-      flags.firstEventTimeout ?? target.firstEventTimeout,
-      '--first-event-timeout',
-      DEFAULT_BUDGETS.firstEventMs,
-    ),
-    connectMs: duration(
-      flags.connectTimeout ?? target.connectTimeout,
-      '--connect-timeout',
-      DEFAULT_BUDGETS.connectMs,
-    ),
-    graceMs: duration(flags.grace ?? target.grace, '--grace', DEFAULT_BUDGETS.graceMs),
-  });
-
-  const authUrl = target.authUrl;
+/** Caps every budget by the total, so a default above an explicit --timeout is not an error. */
+export function capBudgets(budgets: Budgets): Budgets {
+  const cap = (ms: number): number => Math.min(ms, budgets.totalMs);
   return {
-    env: target.name,
-    envDefaulted: flags.env === undefined && !env.WS_VALIDATE_ENV && !config?.defaultEnv,
-    url,
-    embedded,
-    scenario: flags.scenario ?? null,
-    authUrl,
-    placement: parsePlacement(flags.auth ?? target.auth ?? 'header'),
-    token: resolveTokenSource(flags, env, target, authUrl),
-    user: flags.user ?? target.user ?? DEFAULT_USER,
-    trigger: flags.trigger ?? target.trigger ?? 'agent_execution',
-    message: flags.message ?? target.message ?? DEFAULT_MESSAGE,
-    agent: flags.agent ?? target.agent ?? 'data_helper',
-    budgets,
-    schemasDir: flags.schemas ?? target.schemas ?? null,
-    maxFrameBytes: flags.maxFrameSize ?? DEFAULT_MAX_FRAME_BYTES,
-    output: {
-      json: flags.json ?? false,
-      quiet: flags.quiet ?? false,
-      color: flags.color === false ? false : null,
-      verbose: flags.verbose ?? false,
-    },
-    reports: flags.report ?? [],
-    record: flags.record ?? null,
-    stepSummary: flags.stepSummary ?? true,
-    annotations: flags.annotations ?? true,
-    retries: flags.retries ?? 0,
-    runs: flags.runs ?? 1,
-    concurrency: Math.min(flags.concurrency ?? 1, flags.runs ?? 1),
-    users: flags.users ?? 1,
-    minPassRate: flags.minPassRate ?? 1,
-    tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
+    totalMs: budgets.totalMs,
+    connectMs: cap(budgets.connectMs),
+    firstEventMs: cap(budgets.firstEventMs),
+    graceMs: cap(budgets.graceMs),
   };
 }
 
-function duration(text: string | undefined, flag: string, fallback: number): number {
-  // No grace period at all is a choice; every other budget must leave some time.
-  return text === undefined
-    ? fallback
-    : parseDuration(text, flag, { allowZero: flag === '--grace' });
-}
+// The options that name a token source, in order of precedence among the env vars and the config.
+const TOKEN_KEYS = ['token', 'tokenFile', 'tokenCommand', 'jwtSecret', 'e2eKey'] as const;
+type TokenKey = (typeof TOKEN_KEYS)[number];
 
-function resolveTokenSource(
-  flags: RunFlags,
-  env: Readonly<Record<string, string | undefined>>,
-  target: ReturnType<typeof findEnvironment>,
-  authUrl: string | null,
-): TokenSource {
-  const given = (
-    [
-      ['--token', flags.token],
-      ['--token-file', flags.tokenFile],
-      ['--token-command', flags.tokenCommand],
-      ['--jwt-secret', flags.jwtSecret],
-      ['--e2e-key', flags.e2eKey],
-    ] as const
-  ).filter(([, value]) => value !== undefined);
+// Config fields that name the env var holding a token option's value, rather than the value.
+const CONFIG_ENV_NAMES = {
+  token: 'tokenEnv',
+  jwtSecret: 'jwtSecretEnv',
+  e2eKey: 'e2eKeyEnv',
+} as const satisfies Partial<Record<TokenKey, OptionKey>>;
+
+/**
+ * Chooses the token source: one token flag, else the first token env var that is set, else the
+ * environment's first configured source; two token flags are a usage error.
+ */
+function resolveTokenSource(flags: RunFlags, env: Env, target: Environment): TokenSource {
+  const given = TOKEN_KEYS.filter((key) => flags[key] !== undefined);
   if (given.length > 1) {
+    const named = given.map((key) => longFlag(optionOf(key)));
     throw new UsageError(
       'TOKEN_SOURCES_CONFLICT',
-      `give one token source, not ${given.map(([flag]) => flag).join(' and ')}`,
+      `give one token source, not ${named.join(' and ')}`,
     );
   }
-  const e2e = (key: string): TokenSource => {
-    if (!authUrl) {
-      throw new UsageError('NO_AUTH_URL', `environment "${target.name}" has no auth URL`, {
-        hint: 'set "authUrl" for it in ws-validate.config.json, or use another token source',
-      });
+  const source = (key: TokenKey, value: string, origin: string): TokenSource => {
+    switch (key) {
+      case 'token':
+        return { kind: 'literal', token: value, origin };
+      case 'tokenFile':
+        return { kind: 'file', path: value };
+      case 'tokenCommand':
+        return { kind: 'command', command: value };
+      case 'jwtSecret':
+        return { kind: 'mint', secret: value };
+      case 'e2eKey':
+        if (!target.authUrl) {
+          throw new UsageError('NO_AUTH_URL', `environment "${target.name}" has no auth URL`, {
+            hint: 'set "authUrl" for it in ws-validate.config.json, or use another token source',
+          });
+        }
+        return { kind: 'e2e', key: value, authUrl: target.authUrl };
     }
-    return { kind: 'e2e', key, authUrl };
   };
-  if (flags.token !== undefined) return { kind: 'literal', token: flags.token, origin: '--token' };
-  if (flags.tokenFile !== undefined) return { kind: 'file', path: flags.tokenFile };
-  if (flags.tokenCommand !== undefined) return { kind: 'command', command: flags.tokenCommand };
-  if (flags.jwtSecret !== undefined) return { kind: 'mint', secret: flags.jwtSecret };
-  if (flags.e2eKey !== undefined) return e2e(flags.e2eKey);
-
-  if (env.WS_VALIDATE_TOKEN) {
-    return { kind: 'literal', token: env.WS_VALIDATE_TOKEN, origin: 'WS_VALIDATE_TOKEN' };
+  const [flagKey] = given;
+  if (flagKey !== undefined) {
+    return source(flagKey, flags[flagKey] as string, longFlag(optionOf(flagKey)));
   }
-  if (env.WS_VALIDATE_JWT_SECRET) return { kind: 'mint', secret: env.WS_VALIDATE_JWT_SECRET };
-  if (env.E2E_OAUTH_SIMULATION_KEY) return e2e(env.E2E_OAUTH_SIMULATION_KEY);
-
-  const fromEnvVar = (name: string | undefined, what: string): string | undefined => {
-    if (name === undefined) return undefined;
-    const value = env[name];
-    if (!value) {
-      throw new UsageError('TOKEN_ENV_EMPTY', `${target.source}: ${what} "${name}" is not set`, {
-        hint: `export ${name}=... or choose another token source`,
-      });
-    }
-    return value;
-  };
-  const token = fromEnvVar(target.tokenEnv, 'tokenEnv');
-  if (token !== undefined) return { kind: 'literal', token, origin: target.tokenEnv ?? 'config' };
-  if (target.tokenFile !== undefined) return { kind: 'file', path: target.tokenFile };
-  if (target.tokenCommand !== undefined) return { kind: 'command', command: target.tokenCommand };
-  const secret = fromEnvVar(target.jwtSecretEnv, 'jwtSecretEnv');
-  if (secret !== undefined) return { kind: 'mint', secret };
-  const key = fromEnvVar(target.e2eKeyEnv, 'e2eKeyEnv');
-  if (key !== undefined) return e2e(key);
+  for (const key of TOKEN_KEYS) {
+    const value = envVar(key, env);
+    const { env: name }: OptionRow = optionOf(key);
+    if (value !== undefined) return source(key, value, name ?? key);
+  }
+  for (const key of TOKEN_KEYS) {
+    const configured = configuredToken(key, env, target);
+    if (configured !== undefined) return source(key, configured.value, configured.origin);
+  }
   return { kind: 'none' };
+}
+
+/** A token option's value from the environment's config: the field itself, or the env var it names. */
+function configuredToken(
+  key: TokenKey,
+  env: Env,
+  target: Environment,
+): { value: string; origin: string } | undefined {
+  if (key === 'tokenFile' || key === 'tokenCommand') {
+    const value = target[key];
+    return value === undefined ? undefined : { value, origin: target.source };
+  }
+  const field = CONFIG_ENV_NAMES[key];
+  const name = target[field];
+  if (name === undefined) return undefined;
+  const value = env[name];
+  if (!value) {
+    throw new UsageError('TOKEN_ENV_EMPTY', `${target.source}: ${field} "${name}" is not set`, {
+      hint: `export ${name}=... or choose another token source`,
+    });
+  }
+  return { value, origin: name };
 }

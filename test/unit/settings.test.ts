@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { capBudgets, listEnvironments, parseConfigFile } from '../../src/settings/environments.js';
+import { listEnvironments } from '../../src/settings/environments.js';
+import { parseConfigFile } from '../../src/settings/config-file.js';
 import { UsageError } from '../../src/shared/errors.js';
-import { resolveRunSettings } from '../../src/settings/resolve.js';
+import { capBudgets, resolveRunSettings } from '../../src/settings/resolve.js';
 
 const config = parseConfigFile('/p/ws-validate.config.json', {
   defaultEnv: 'dev',

@@ -3,21 +3,9 @@ import { Chalk } from 'chalk';
 import { checkRecording } from '../../run/check.js';
 import type { CliIo } from '../io.js';
 import { emitRunReport } from '../../report/emit.js';
-import type { ReportTarget } from '../../settings/parse.js';
+import type { CheckFlags } from '../subcommand-options.js';
 import { colorLevel, createOutput } from '../io.js';
 import { defaultSchemasDir, loadSchemas } from '../../contract/schemas.js';
-
-interface CheckFlags {
-  schemas?: string;
-  json?: boolean;
-  quiet?: boolean;
-  color?: boolean;
-  report?: ReportTarget[];
-  /** False with `--no-step-summary`. */
-  stepSummary?: boolean;
-  /** False with `--no-annotations`. */
-  annotations?: boolean;
-}
 
 /** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
 export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {

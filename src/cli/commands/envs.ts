@@ -1,10 +1,11 @@
 import type { CliIo } from '../io.js';
+import type { EnvsFlags } from '../subcommand-options.js';
 import { listEnvironments } from '../../settings/environments.js';
 import { loadConfig } from '../../settings/config-file.js';
 import { redactUrl } from '../../shared/redact.js';
 
 /** `ws-validate envs`: lists built-in and configured environments, URLs redacted. */
-export async function envsCommand(flags: { config?: string }, io: CliIo): Promise<number> {
+export async function envsCommand(flags: EnvsFlags, io: CliIo): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
   const envs = listEnvironments(config);
   const width = Math.max(...envs.map((e) => e.name.length));

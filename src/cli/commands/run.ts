@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
-import { SECRET_ENV_VARS } from '../secrets.js';
+import { secretsOf } from '../secrets.js';
 import { type CliIo } from '../io.js';
 import { loadConfig } from '../../settings/config-file.js';
 import { stringifySafely } from '../../shared/fields.js';
@@ -10,22 +10,15 @@ import type { FrameRecord } from '../../contract/frames.js';
 import { colorLevel, createOutput, spinnerAllowed, type Output } from '../io.js';
 import { openTarget, runOnce, type RunDeps } from '../../run/run-once.js';
 import { runMany } from '../../run/run-many.js';
-import { resolveRunSettings, type RunFlags, type RunSettings } from '../../settings/resolve.js';
+import type { RunFlags } from '../../settings/options.js';
+import { resolveRunSettings, type RunSettings } from '../../settings/resolve.js';
 import { startSpinner } from '../spinner.js';
 
 const VERBOSE_FRAME_CHARS = 400;
 
 /** `ws-validate [run]`: validates one environment and returns the exit code. */
-export async function runCommand(
-  flags: RunFlags & { config?: string },
-  io: CliIo,
-): Promise<number> {
-  const out = createOutput(io, [
-    flags.token,
-    flags.jwtSecret,
-    flags.e2eKey,
-    ...SECRET_ENV_VARS.map((name) => io.env[name]),
-  ]);
+export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
+  const out = createOutput(io, secretsOf(flags, io.env));
   try {
     return await validate(flags, io, out);
   } catch (error) {
@@ -42,11 +35,7 @@ function redactError(error: unknown, redact: (text: string) => string): unknown 
   });
 }
 
-async function validate(
-  flags: RunFlags & { config?: string },
-  io: CliIo,
-  out: Output,
-): Promise<number> {
+async function validate(flags: RunFlags, io: CliIo, out: Output): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
   const settings = resolveRunSettings(flags, io.env, config);
   const chalk = new Chalk({ level: colorLevel(io, settings.output.color) });

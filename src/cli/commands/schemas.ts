@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
+import type { SchemasFlags } from '../subcommand-options.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { isRequiredEvent, REQUIRED_EVENTS } from '../../contract/types.js';
 import { defaultSchemasDir, inspectSchemas } from '../../contract/schemas.js';
 
 /** `ws-validate schemas`: compiles every schema and lists the message type each covers; exit 2 when any is broken. */
-export async function schemasCommand(flags: { schemas?: string }, io: CliIo): Promise<number> {
+export async function schemasCommand(flags: SchemasFlags, io: CliIo): Promise<number> {
   const dir = flags.schemas === undefined ? defaultSchemasDir() : resolve(io.cwd, flags.schemas);
   const entries = await inspectSchemas(dir);
   if (entries.length === 0) {

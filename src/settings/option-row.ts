@@ -1,0 +1,109 @@
+/** Sections of `--help`, in the order they are listed. */
+export type HelpGroup = 'Target' | 'Auth' | 'Trigger' | 'Budgets' | 'Contract' | 'Output' | 'Scale';
+
+/** JSON type of a config-file field. */
+export type JsonType = 'string' | 'boolean';
+
+/** Checks a value and converts it; `source` names where the value came from, for the error. */
+export type OptionParser = (text: string, source: string) => unknown;
+
+interface RowBase {
+  /** Its name in `RunFlags` (commander's attribute name of the flags) and in the config file. */
+  readonly key: string;
+  readonly parse?: OptionParser;
+  /** The value when nothing gives one, written as a user would type it (run through `parse`). */
+  readonly default?: string;
+  /** An environment variable that gives it; set but empty counts as unset. */
+  readonly env?: string;
+  /** It may be set per environment in the config file, under `key`, with this JSON type. */
+  readonly config?: JsonType;
+  /** Its value is a secret: masked in every output from the start. */
+  readonly secret?: boolean;
+}
+
+/** An option given on the command line (and maybe by an env var or the config file too). */
+export interface FlagOption extends RowBase {
+  /** commander's flags, e.g. `-e, --env <name>`; an option without `<value>` is a switch. */
+  readonly flags: string;
+  readonly help: string;
+  readonly group: HelpGroup;
+  /** How `--help` describes the default when that is not a value (false: not shown). */
+  readonly helpDefault?: string | false;
+  /** May be given more than once; the values are collected in order. */
+  readonly repeatable?: boolean;
+}
+
+/** A setting only the config file gives. */
+export interface ConfigOnlyOption extends RowBase {
+  readonly config: JsonType;
+}
+
+/** One row of the option table. */
+export type OptionRow = FlagOption | ConfigOnlyOption;
+
+// A value that may also come from an env var or the config file is kept as text until the winner
+// is known, and parsed once, naming where it came from; a flag-only value is parsed as it is read.
+type ParsedOnRead<R> = R extends { parse: OptionParser }
+  ? R extends { env: string } | { config: JsonType }
+    ? false
+    : true
+  : false;
+
+/** The value of an option once parsed: what its parser returns, else its text. */
+export type ParsedValue<R> = R extends { parse: (text: string, source: string) => infer T }
+  ? T
+  : string;
+
+/** The value an option's flags give: a switch is boolean, a value its text or parsed value. */
+export type FlagValue<R> = R extends { flags: `${string}<${string}>` }
+  ? ParsedOnRead<R> extends true
+    ? R extends { repeatable: true }
+      ? ParsedValue<R>[]
+      : ParsedValue<R>
+    : string
+  : boolean;
+
+/** The flags of a set of rows by key, each absent when not given. */
+export type FlagsOf<R> = {
+  [
+    Row in Extract<R, { flags: string }> as Row extends { key: infer K extends string } ? K : never
+  ]?: FlagValue<Row>;
+};
+
+/** The config-file fields of a set of rows by key, each with its JSON type. */
+export type ConfigFieldsOf<R> = {
+  [
+    Row in Extract<R, { config: JsonType }> as Row extends { key: infer K extends string }
+      ? K
+      : never
+  ]?: Row extends { config: 'boolean' } ? boolean : string;
+};
+
+/** True when commander parses the flag's value as it reads it (see `FlagValue`). */
+export function parsedOnRead(row: OptionRow): boolean {
+  return row.parse !== undefined && row.env === undefined && row.config === undefined;
+}
+
+/** The long flag of an option, e.g. `--env`, which names it in messages. */
+export function longFlag(row: FlagOption): string {
+  return /--[a-z0-9-]+/.exec(row.flags)?.[0] ?? row.flags;
+}
+
+/** Every flag name of an option, e.g. `-e` and `--env`. */
+export function flagNames(row: FlagOption): string[] {
+  return row.flags.split(/[ ,]+/).filter((part) => part.startsWith('-'));
+}
+
+/** An option's help text as `--help` shows it, with whether it repeats and its default. */
+export function helpText(row: FlagOption): string {
+  const shown = row.helpDefault ?? row.default;
+  const notes = [row.repeatable ? 'repeatable' : '', shown ? `default: ${shown}` : ''];
+  return [row.help, ...notes.filter(Boolean).map((note) => `(${note})`)].join(' ');
+}
+
+/** `a, b or c`, for the help text of a closed list of values. */
+export function oneOf(values: readonly string[]): string {
+  return values.length < 2
+    ? values.join('')
+    : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
