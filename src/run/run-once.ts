@@ -1,10 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isExpired, readTokenExpiry } from '../auth/expiry.js';
-import { fetchE2eToken } from '../auth/e2e.js';
-import { readTokenFromCommand } from '../auth/command.js';
-import { readTokenFile } from '../auth/file.js';
-import { mintToken } from '../auth/mint.js';
 import { applyToken } from '../auth/placement.js';
+import { fetchToken, isPerUser } from '../auth/sources.js';
 import { ExitCode, UsageError, WsValidateError } from '../shared/errors.js';
 import { createJudge } from '../contract/judge.js';
 import type { Attempt, RunLatencies, RunReport } from '../contract/run-report.js';
@@ -15,7 +11,7 @@ import { redactUrl } from '../shared/redact.js';
 import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
 import { runSession, type ConnectFn } from '../session/session.js';
 import { parseScenario } from '../settings/parse.js';
-import type { RunSettings, TokenSource } from '../settings/resolve.js';
+import type { RunSettings } from '../settings/resolve.js';
 import { createTranscriptWriter } from '../transcript/writer.js';
 import { buildRunTrigger, isNamedTrigger, type BuiltTrigger } from './trigger.js';
 
@@ -107,7 +103,14 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     const key = isPerUser(source) ? userIndex : 0;
     let token = tokens.get(key);
     if (!token) {
-      token = resolveToken(source, userName(settings, key), settings, deps);
+      token = fetchToken(source, userName(settings, key), {
+        timeoutMs: settings.budgets.connectMs,
+        env: deps.env,
+        now: deps.now,
+        warn: (line) => deps.warn(line),
+        addSecret: (secret) => deps.addSecret(secret),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
       tokens.set(key, token);
       // A failed fetch is not kept: a retry or a later run asks again.
       token.catch(() => tokens.delete(key));
@@ -117,63 +120,8 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   return { env: settings.env, url, checker, ca, buildTrigger, tokenFor, close };
 }
 
-function isPerUser(source: TokenSource): boolean {
-  return source.kind === 'mint' || source.kind === 'e2e';
-}
-
 function userName(settings: RunSettings, userIndex: number): string {
   return settings.users > 1 ? `${settings.user}-${userIndex + 1}` : settings.user;
-}
-
-async function resolveToken(
-  source: TokenSource,
-  user: string,
-  settings: RunSettings,
-  deps: RunDeps,
-): Promise<string | null> {
-  const token = await readToken(source, user, settings, deps);
-  if (token === null) return null;
-  deps.addSecret(token);
-  if (isExpired(token, deps.now().getTime())) {
-    const expiredAt = new Date((readTokenExpiry(token) ?? 0) * 1000).toISOString();
-    deps.warn(`the token expired at ${expiredAt}; expect an auth failure`);
-  }
-  return token;
-}
-
-async function readToken(
-  source: TokenSource,
-  user: string,
-  settings: RunSettings,
-  deps: RunDeps,
-): Promise<string | null> {
-  switch (source.kind) {
-    case 'none':
-      return null;
-    case 'literal':
-      return source.token;
-    case 'file':
-      return readTokenFile(source.path);
-    case 'command':
-      return readTokenFromCommand(source.command, {
-        timeoutMs: settings.budgets.connectMs,
-        env: deps.env,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-    case 'mint':
-      deps.addSecret(source.secret);
-      return mintToken({ secret: source.secret, sub: user, email: `${user}@ws-validate.test` });
-    case 'e2e':
-      deps.addSecret(source.key);
-      return fetchE2eToken({
-        authUrl: source.authUrl,
-        key: source.key,
-        email: `${user}@ws-validate.test`,
-        name: user,
-        timeoutMs: settings.budgets.connectMs,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-  }
 }
 
 async function readTemplate(path: string): Promise<string> {

@@ -84,6 +84,14 @@ export function parsedOnRead(row: OptionRow): boolean {
   return row.parse !== undefined && row.env === undefined && row.config === undefined;
 }
 
+/** The value of an option's env var in `env`; set but empty counts as unset. */
+export function envValue(
+  row: OptionRow,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  return (row.env !== undefined && env[row.env]) || undefined;
+}
+
 /** The long flag of an option, e.g. `--env`, which names it in messages. */
 export function longFlag(row: FlagOption): string {
   return /--[a-z0-9-]+/.exec(row.flags)?.[0] ?? row.flags;

@@ -1,9 +1,10 @@
 import { normalize } from 'node:path';
+import { chooseTokenSource, type TokenSource } from '../auth/sources.js';
 import { UsageError } from '../shared/errors.js';
 import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
 import { findEnvironment, type Environment } from './environments.js';
-import { longFlag, type FlagOption, type OptionRow } from './option-row.js';
+import { envValue, longFlag, type FlagOption, type OptionRow } from './option-row.js';
 import {
   defaultOf,
   optionOf,
@@ -13,15 +14,6 @@ import {
   type RunFlags,
 } from './options.js';
 import type { AuthPlacement, ReportTarget } from './parse.js';
-
-/** Where the run's token comes from. */
-export type TokenSource =
-  | { kind: 'literal'; token: string; origin: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'command'; command: string }
-  | { kind: 'mint'; secret: string }
-  | { kind: 'e2e'; key: string; authUrl: string }
-  | { kind: 'none' };
 
 /** Everything a run needs, resolved from flags, env vars, the config file and defaults. */
 export interface RunSettings {
@@ -66,18 +58,12 @@ interface Given {
 /** Options a flag, an env var or an environment of the config file may give. */
 type LayeredKey = Extract<OptionKey, keyof RunFlags & keyof Environment>;
 
-/** The value of an option's environment variable; set but empty counts as unset. */
-function envVar(key: OptionKey, env: Env): string | undefined {
-  const { env: name }: OptionRow = optionOf(key);
-  return (name !== undefined && env[name]) || undefined;
-}
-
 /** An option's text from its flag, else its env var, else the environment's config field. */
 function given(key: LayeredKey, flags: RunFlags, env: Env, target: Environment): Given | undefined {
   const row: FlagOption = optionOf(key);
   const flag = flags[key];
   if (typeof flag === 'string') return { text: flag, source: longFlag(row) };
-  const fromEnv = envVar(key, env);
+  const fromEnv = envValue(row, env);
   if (fromEnv !== undefined) return { text: fromEnv, source: row.env ?? key };
   const configured = target[key];
   if (typeof configured === 'string') return { text: configured, source: target.source };
@@ -96,7 +82,8 @@ export function resolveRunSettings(
   env: Env,
   config: ConfigFile | null,
 ): RunSettings {
-  const envName = flags.env ?? (envVar('env', env) || config?.defaultEnv || defaultOf('env'));
+  const envName =
+    flags.env ?? (envValue(optionOf('env'), env) || config?.defaultEnv || defaultOf('env'));
   const target = findEnvironment(envName, config);
   // The first of flag, env var and config file that gives an option wins, else its default.
   const setting = <K extends LayeredKey & DefaultedKey>(key: K): OptionValue<K> => {
@@ -141,13 +128,13 @@ export function resolveRunSettings(
   const runs = flags.runs ?? defaultOf('runs');
   return {
     env: target.name,
-    envDefaulted: flags.env === undefined && !envVar('env', env) && !config?.defaultEnv,
+    envDefaulted: flags.env === undefined && !envValue(optionOf('env'), env) && !config?.defaultEnv,
     url,
     embedded,
     scenario: flags.scenario ?? null,
     authUrl: target.authUrl,
     placement: setting('auth'),
-    token: resolveTokenSource(flags, env, target),
+    token: chooseTokenSource(flags, env, target),
     user: setting('user'),
     trigger: setting('trigger'),
     message: setting('message'),
@@ -204,85 +191,4 @@ export function capBudgets(budgets: Budgets): Budgets {
     firstEventMs: cap(budgets.firstEventMs),
     graceMs: cap(budgets.graceMs),
   };
-}
-
-// The options that name a token source, in order of precedence among the env vars and the config.
-const TOKEN_KEYS = ['token', 'tokenFile', 'tokenCommand', 'jwtSecret', 'e2eKey'] as const;
-type TokenKey = (typeof TOKEN_KEYS)[number];
-
-// Config fields that name the env var holding a token option's value, rather than the value.
-const CONFIG_ENV_NAMES = {
-  token: 'tokenEnv',
-  jwtSecret: 'jwtSecretEnv',
-  e2eKey: 'e2eKeyEnv',
-} as const satisfies Partial<Record<TokenKey, OptionKey>>;
-
-/**
- * Chooses the token source: one token flag, else the first token env var that is set, else the
- * environment's first configured source; two token flags are a usage error.
- */
-function resolveTokenSource(flags: RunFlags, env: Env, target: Environment): TokenSource {
-  const given = TOKEN_KEYS.filter((key) => flags[key] !== undefined);
-  if (given.length > 1) {
-    const named = given.map((key) => longFlag(optionOf(key)));
-    throw new UsageError(
-      'TOKEN_SOURCES_CONFLICT',
-      `give one token source, not ${named.join(' and ')}`,
-    );
-  }
-  const source = (key: TokenKey, value: string, origin: string): TokenSource => {
-    switch (key) {
-      case 'token':
-        return { kind: 'literal', token: value, origin };
-      case 'tokenFile':
-        return { kind: 'file', path: value };
-      case 'tokenCommand':
-        return { kind: 'command', command: value };
-      case 'jwtSecret':
-        return { kind: 'mint', secret: value };
-      case 'e2eKey':
-        if (!target.authUrl) {
-          throw new UsageError('NO_AUTH_URL', `environment "${target.name}" has no auth URL`, {
-            hint: 'set "authUrl" for it in ws-validate.config.json, or use another token source',
-          });
-        }
-        return { kind: 'e2e', key: value, authUrl: target.authUrl };
-    }
-  };
-  const [flagKey] = given;
-  if (flagKey !== undefined) {
-    return source(flagKey, flags[flagKey] as string, longFlag(optionOf(flagKey)));
-  }
-  for (const key of TOKEN_KEYS) {
-    const value = envVar(key, env);
-    const { env: name }: OptionRow = optionOf(key);
-    if (value !== undefined) return source(key, value, name ?? key);
-  }
-  for (const key of TOKEN_KEYS) {
-    const configured = configuredToken(key, env, target);
-    if (configured !== undefined) return source(key, configured.value, configured.origin);
-  }
-  return { kind: 'none' };
-}
-
-/** A token option's value from the environment's config: the field itself, or the env var it names. */
-function configuredToken(
-  key: TokenKey,
-  env: Env,
-  target: Environment,
-): { value: string; origin: string } | undefined {
-  if (key === 'tokenFile' || key === 'tokenCommand') {
-    const value = target[key];
-    return value === undefined ? undefined : { value, origin: target.source };
-  }
-  const field = CONFIG_ENV_NAMES[key];
-  const name = target[field];
-  if (name === undefined) return undefined;
-  const value = env[name];
-  if (!value) {
-    throw new UsageError('TOKEN_ENV_EMPTY', `${target.source}: ${field} "${name}" is not set`, {
-      hint: `export ${name}=... or choose another token source`,
-    });
-  }
-  return { value, origin: name };
 }
