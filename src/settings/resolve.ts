@@ -13,10 +13,11 @@ import {
   type OptionValue,
   type RunFlags,
 } from './options.js';
-import type { AuthPlacement, ReportTarget } from './parse.js';
+import { resolveOutput, type OutputSettings } from './output.js';
+import type { AuthPlacement } from './parse.js';
 
 /** Everything a run needs, resolved from flags, env vars, the config file and defaults. */
-export interface RunSettings {
+export interface RunSettings extends OutputSettings {
   env: string;
   /** True when no flag, env var or config file named the environment. */
   envDefaulted: boolean;
@@ -34,11 +35,7 @@ export interface RunSettings {
   budgets: Budgets;
   schemasDir: string | null;
   maxFrameBytes: number;
-  output: { json: boolean; quiet: boolean; color: boolean | null; verbose: boolean };
-  reports: ReportTarget[];
   record: string | null;
-  stepSummary: boolean;
-  annotations: boolean;
   retries: number;
   runs: number;
   concurrency: number;
@@ -142,16 +139,8 @@ export function resolveRunSettings(
     budgets,
     schemasDir: given('schemas', flags, env, target)?.text ?? null,
     maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
-    output: {
-      json: flags.json ?? false,
-      quiet: flags.quiet ?? false,
-      color: flags.color === false ? false : null,
-      verbose: flags.verbose ?? false,
-    },
-    reports: flags.report ?? [],
+    ...resolveOutput(flags),
     record: flags.record ?? null,
-    stepSummary: flags.stepSummary ?? true,
-    annotations: flags.annotations ?? true,
     retries: flags.retries ?? defaultOf('retries'),
     runs,
     concurrency: Math.min(flags.concurrency ?? defaultOf('concurrency'), runs),

@@ -4,6 +4,7 @@ import { checkRecording } from '../../run/check.js';
 import type { CliIo } from '../io.js';
 import { emitRunReport } from '../../report/emit.js';
 import type { CheckFlags } from '../subcommand-options.js';
+import { resolveOutput } from '../../settings/output.js';
 import { colorLevel, createOutput } from '../io.js';
 import { defaultSchemasDir, loadSchemas } from '../../contract/schemas.js';
 
@@ -14,15 +15,14 @@ export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): 
     flags.schemas === undefined ? defaultSchemasDir() : resolve(io.cwd, flags.schemas),
   );
   const report = await checkRecording(resolve(io.cwd, file), { checker });
+  const { output, reports, stepSummary, annotations } = resolveOutput(flags);
   await emitRunReport(report, {
-    json: flags.json ?? false,
-    quiet: flags.quiet ?? false,
-    verbose: false,
-    reports: flags.report ?? [],
-    stepSummary: flags.stepSummary ?? true,
-    annotations: flags.annotations ?? true,
+    ...output,
+    reports,
+    stepSummary,
+    annotations,
     env: io.env,
-    chalk: new Chalk({ level: colorLevel(io, flags.color === false ? false : null) }),
+    chalk: new Chalk({ level: colorLevel(io, output.color) }),
     stdout: out.stdout,
     stderr: out.stderr,
     redact: out.redact,
