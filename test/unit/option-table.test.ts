@@ -15,6 +15,7 @@ import {
 import type { ReportTarget } from '../../src/settings/parse.js';
 import { SECRET_ENV_VARS, SECRET_FLAGS, secretsIn } from '../../src/cli/secrets.js';
 import { runCli } from '../helpers/cli.js';
+import { buildProgram } from '../../src/cli/program.js';
 
 const ROWS: readonly OptionRow[] = OPTIONS;
 const CONFIG_ROWS = ROWS.filter((row) => row.config !== undefined);
@@ -86,6 +87,27 @@ describe('the option table', () => {
       '--no-color',
     ]);
     expect(() => optionOf('nope' as 'env')).toThrow('no option nope');
+  });
+});
+
+describe("commander's options derived from the table", () => {
+  it('parse a flag-only value as they read it and keep the others as text', async () => {
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: '/' };
+    const program = buildProgram(io, { code: 0 }).action(() => undefined);
+    const argv = ['--runs', '3', '--max-frame-size', '1KiB', '--auth', 'query', '--timeout', '5s'];
+    const repeated = ['--report', 'junit=a.xml', '--report=json=b.json', '--no-color'];
+    await program.parseAsync([...argv, ...repeated], { from: 'user' });
+    expect(program.opts()).toMatchObject({
+      runs: 3,
+      maxFrameSize: 1024,
+      report: [
+        { format: 'junit', path: 'a.xml' },
+        { format: 'json', path: 'b.json' },
+      ],
+      auth: 'query',
+      timeout: '5s',
+      color: false,
+    });
   });
 });
 
