@@ -429,6 +429,24 @@ describe('runSession: how the server ends it', () => {
     expect(frames.map(typeOf)).toEqual(['agent_execution', 'error_message']);
   });
 
+  it('reports a frame that breaks the protocol after open as PROTOCOL_ERROR, closed with 1007 for bad UTF-8', async () => {
+    const server = await startServer((socket) => {
+      socket.once('message', () => {
+        socket.send('{"type":"agent_started"}');
+        // A text frame whose payload is not UTF-8, written past the server's own checks.
+        const raw = (socket as unknown as { _socket: Socket })._socket;
+        raw.write(Buffer.from([0x81, 0x02, 0xff, 0xfe]));
+      });
+    });
+    const { result, frames } = await run(server.url);
+
+    expect(result.reason).toBe('closed');
+    expect(result.close?.code).toBe(1007);
+    expect(result.failure).toMatchObject({ code: 'PROTOCOL_ERROR', exitCode: 3 });
+    expect(result.failure?.message).toContain('sent an invalid WebSocket frame');
+    expect(frames).toHaveLength(2);
+  });
+
   it('ends with frame_too_large when a frame exceeds maxFrameBytes', async () => {
     const server = await startServer((socket) => {
       socket.once('message', () =>

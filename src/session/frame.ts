@@ -1,0 +1,40 @@
+import type { RawData } from 'ws';
+import type { FrameRecord } from '../contract/frames.js';
+
+/** The bytes of one received message, whichever of its shapes `ws` delivered it in. */
+export function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** Builds the record of the trigger, frame `seq`, from the text that went on the wire. */
+export function triggerFrame(seq: number, text: string): FrameRecord {
+  return {
+    seq,
+    dir: 'out',
+    atMs: 0,
+    kind: 'json',
+    // What went on the wire, so undefined members and toJSON() are reflected as sent.
+    data: JSON.parse(text) as unknown,
+    size: Buffer.byteLength(text),
+  };
+}
+
+/** Builds the record of one received message: JSON when its text parses, else text or binary. */
+export function parseFrame(
+  seq: number,
+  atMs: number | null,
+  bytes: Buffer,
+  isBinary: boolean,
+): FrameRecord {
+  const base = { seq, dir: 'in' as const, atMs, size: bytes.length };
+  // The bytes are kept for a recording; nothing judges them.
+  if (isBinary) return { ...base, kind: 'binary', data: bytes };
+  const text = bytes.toString('utf8');
+  try {
+    return { ...base, kind: 'json', data: JSON.parse(text) as unknown };
+  } catch {
+    return { ...base, kind: 'text', text };
+  }
+}
