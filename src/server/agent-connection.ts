@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { buildRunFlow, isTriggerType, parseTrigger, type FlowStep } from './agent-flow.js';
+import { buildRunFlow, type FlowStep } from './agent-flow.js';
+import { isTriggerType, parseTrigger } from './trigger.js';
 import {
   buildAck,
   buildConnectionEstablished,

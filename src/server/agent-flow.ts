@@ -1,15 +1,10 @@
-import { buildAck, GOLDEN_PATH_EVENTS, isRecord } from './messages.js';
+import { buildAck, GOLDEN_PATH_EVENTS } from './messages.js';
 import type { ScenarioName } from './scenarios.js';
-
-/** Message types that start a DataHelper run (PROTOCOL.md section 4). */
-export const TRIGGER_TYPES = [
-  'agent_execution',
-  'start_agent',
-  'user_message',
-  'execute_agent',
-  'chat',
-  'agent_request',
-] as const;
+import { bridgeBuilders } from './shapes/bridge.js';
+import { buildAgentError, canonicalBuilders } from './shapes/canonical.js';
+import type { EventBuilder, EventBuilders, EventName, RunContext } from './shapes/data-helper.js';
+import { flatBuilders } from './shapes/flat.js';
+import { wrappedBuilders } from './shapes/wrapped.js';
 
 /** Milliseconds between events in the `slow_trickle` scenario. */
 export const SLOW_TRICKLE_STEP_MS = 3000;
@@ -20,338 +15,17 @@ export const OVERSIZED_FRAME_BYTES = 32 * 1024 * 1024;
 /** Requests shorter than this many characters end in agent_error (PROTOCOL.md section 7). */
 export const MIN_REQUEST_LENGTH = 10;
 
-const AGENT_NAME = 'data_helper';
-const TOOL_NAME = 'data_helper';
-const THINKING_TEXT = 'Analyzing user request to identify data gaps...';
-const FINAL_RESPONSE =
-  'To close the data gaps I need: monthly token usage per model, your current provider invoices, ' +
-  'and the latency target of each workload.';
-const TOOL_RESULTS = {
-  success: true,
-  data_request_generated: true,
-  instructions_count: 412,
-  structured_items_count: 3,
-};
-
-/** True when `type` is one of the trigger message types. */
-export function isTriggerType(type: string): boolean {
-  return (TRIGGER_TYPES as readonly string[]).includes(type);
-}
-
-/** What a trigger frame asks for; ids are null when the client sent none. */
-export interface TriggerRequest {
-  type: string;
-  threadId: string | null;
-  runId: string | null;
-  message: string;
-}
-
-/** Reads the ids and request text from any trigger shape: top-level fields or `payload.*`. */
-export function parseTrigger(frame: Record<string, unknown>): TriggerRequest {
-  const payload = isRecord(frame.payload) ? frame.payload : {};
-  const pick = (...values: unknown[]): string | null => {
-    for (const value of values) if (typeof value === 'string' && value.length > 0) return value;
-    return null;
-  };
-  return {
-    type: typeof frame.type === 'string' ? frame.type : '',
-    threadId: pick(frame.thread_id, payload.thread_id),
-    runId: pick(frame.run_id, payload.run_id),
-    message:
-      pick(
-        frame.message,
-        payload.user_request,
-        payload.text,
-        payload.message,
-        payload.content,
-        frame.user_request,
-        frame.text,
-        frame.content,
-      ) ?? '',
-  };
-}
-
-/** The identity of one run as the flow emits it. */
-export interface RunContext {
-  threadId: string;
-  runId: string;
-  userId: string;
-  message: string;
-  /** The raw text of the trigger frame, for the echo scenario. */
-  triggerText: string;
-  triggerType: string;
-  /** Makes fresh ids (correlation ids, the foreign run's ids). */
-  newId: () => string;
-}
-
 /** One thing the flow does after waiting `delayMs` from the previous step. */
 export type FlowStep = { delayMs: number } & (
-  | { action: 'json'; agentEvent: boolean; build: (nowMs: number) => Record<string, unknown> }
+  | { action: 'json'; agentEvent: boolean; build: EventBuilder }
   | { action: 'text'; text: string }
   | { action: 'binary'; data: Buffer }
   | { action: 'oversized'; build: () => Buffer }
-  | { action: 'leak'; build: (nowMs: number) => Record<string, unknown> }
+  | { action: 'leak'; build: EventBuilder }
   | { action: 'close'; code: number; reason: string }
   | { action: 'drop' }
   | { action: 'heartbeats'; on: boolean }
 );
-
-type EventName =
-  'agent_started' | 'agent_thinking' | 'tool_executing' | 'tool_completed' | 'agent_completed';
-
-type Builder = (nowMs: number) => Record<string, unknown>;
-
-/** Canonical builders for one run; tool_completed reports the time since tool_executing was built. */
-function canonicalBuilders(
-  run: RunContext,
-): Record<EventName, Builder> & { correlationId: string } {
-  const correlationId = `corr_${run.newId()}`;
-  let toolStartMs: number | null = null;
-  const envelope = (type: string, nowMs: number): Record<string, unknown> => ({
-    type,
-    timestamp: new Date(nowMs).toISOString(),
-    run_id: run.runId,
-    thread_id: run.threadId,
-  });
-  return {
-    correlationId,
-    agent_started: (nowMs) => ({
-      ...envelope('agent_started', nowMs),
-      data: { agent_name: AGENT_NAME, status: 'started' },
-    }),
-    agent_thinking: (nowMs) => ({
-      ...envelope('agent_thinking', nowMs),
-      data: { reasoning: THINKING_TEXT },
-    }),
-    tool_executing: (nowMs) => {
-      toolStartMs = nowMs;
-      return {
-        ...envelope('tool_executing', nowMs),
-        correlation_id: correlationId,
-        data: { tool_name: TOOL_NAME, tool_args: { user_request_length: run.message.length } },
-      };
-    },
-    tool_completed: (nowMs) => ({
-      ...envelope('tool_completed', nowMs),
-      correlation_id: correlationId,
-      data: {
-        tool_name: TOOL_NAME,
-        results: { ...TOOL_RESULTS },
-        execution_time: toolStartMs === null ? 0 : Math.max(0, nowMs - toolStartMs),
-      },
-    }),
-    agent_completed: (nowMs) => ({
-      ...envelope('agent_completed', nowMs),
-      data: { status: 'completed', final_response: FINAL_RESPONSE },
-    }),
-  };
-}
-
-/** The agent_error frame of PROTOCOL.md section 7 for this run. */
-export function buildAgentError(run: RunContext, errorMessage: string, nowMs: number) {
-  return {
-    type: 'agent_error',
-    run_id: run.runId,
-    thread_id: run.threadId,
-    agent_name: AGENT_NAME,
-    timestamp: new Date(nowMs).toISOString(),
-    data: {
-      status: 'error',
-      error_message: errorMessage,
-      error_context: {},
-      message: `${AGENT_NAME} encountered an issue processing your request`,
-    },
-  };
-}
-
-function bridgeBuilders(run: RunContext): Record<EventName, Builder> {
-  let runStartMs: number | null = null;
-  let toolStartMs: number | null = null;
-  const top = (type: string, nowMs: number): Record<string, unknown> => ({
-    type,
-    run_id: run.runId,
-    user_id: run.userId,
-    agent_name: AGENT_NAME,
-    timestamp: new Date(nowMs).toISOString(),
-  });
-  const parameters = {
-    user_request_length: run.message.length,
-    triage_result_available: true,
-    previous_results_count: 1,
-  };
-  return {
-    agent_started: (nowMs) => {
-      runStartMs = nowMs;
-      return {
-        ...top('agent_started', nowMs),
-        data: {
-          status: 'started',
-          context: {},
-          message: 'supervisor has started processing your request',
-        },
-      };
-    },
-    agent_thinking: (nowMs) => ({
-      ...top('agent_thinking', nowMs),
-      data: {
-        reasoning: THINKING_TEXT,
-        step_number: null,
-        progress_percentage: null,
-        status: 'thinking',
-      },
-    }),
-    tool_executing: (nowMs) => {
-      toolStartMs = nowMs;
-      return {
-        ...top('tool_executing', nowMs),
-        tool_name: TOOL_NAME,
-        data: {
-          parameters,
-          status: 'executing',
-          message: `${AGENT_NAME} is using ${TOOL_NAME}`,
-        },
-      };
-    },
-    tool_completed: (nowMs) => ({
-      ...top('tool_completed', nowMs),
-      tool_name: TOOL_NAME,
-      results: { ...TOOL_RESULTS },
-      data: {
-        result: { ...TOOL_RESULTS },
-        execution_time_ms: toolStartMs === null ? 0 : Math.max(0, nowMs - toolStartMs),
-        status: 'completed',
-      },
-    }),
-    agent_completed: (nowMs) => ({
-      ...top('agent_completed', nowMs),
-      data: {
-        status: 'completed',
-        result: { report: FINAL_RESPONSE },
-        execution_time_ms: runStartMs === null ? 0 : Math.max(0, nowMs - runStartMs),
-      },
-    }),
-  };
-}
-
-function flatBuilders(run: RunContext): Record<EventName, Builder> {
-  let toolStartMs: number | null = null;
-  const base = (type: string, nowMs: number): Record<string, unknown> => ({
-    timestamp: nowMs / 1000,
-    critical: true,
-    type,
-  });
-  const args = { user_request_length: run.message.length };
-  return {
-    agent_started: (nowMs) => ({
-      ...base('agent_started', nowMs),
-      user_id: run.userId,
-      thread_id: run.threadId,
-      agent_name: AGENT_NAME,
-      task_description: 'Generate a data request',
-    }),
-    // Named correctly: type clobbering is the clobbered_type scenario's one fault, not this one's.
-    agent_thinking: (nowMs) => ({
-      ...base('agent_thinking', nowMs),
-      reasoning: THINKING_TEXT,
-      run_id: run.runId,
-      thread_id: run.threadId,
-    }),
-    tool_executing: (nowMs) => {
-      toolStartMs = nowMs;
-      return {
-        ...base('tool_executing', nowMs),
-        tool_name: TOOL_NAME,
-        tool_args: args,
-        parameters: args,
-        execution_id: null,
-        user_id: run.userId,
-        thread_id: run.threadId,
-      };
-    },
-    tool_completed: (nowMs) => {
-      const elapsed = toolStartMs === null ? 0 : Math.max(0, nowMs - toolStartMs);
-      return {
-        ...base('tool_completed', nowMs),
-        tool_name: TOOL_NAME,
-        results: { ...TOOL_RESULTS },
-        execution_time: elapsed,
-        duration: elapsed,
-        execution_id: null,
-        success: true,
-        user_id: null,
-        thread_id: run.threadId,
-      };
-    },
-    agent_completed: (nowMs) => ({
-      ...base('agent_completed', nowMs),
-      status: 'completed',
-      final_response: FINAL_RESPONSE,
-      user_id: run.userId,
-      thread_id: run.threadId,
-    }),
-  };
-}
-
-function wrappedBuilders(run: RunContext): Record<EventName, Builder> {
-  const outer = (type: string, data: Record<string, unknown>, nowMs: number) => ({
-    type,
-    data,
-    timestamp: nowMs / 1000,
-    server_id: null,
-    correlation_id: null,
-  });
-  return {
-    agent_started: (nowMs) =>
-      outer(
-        'system_message',
-        {
-          event: 'agent_started',
-          type: 'agent_started',
-          status: 'Agent execution started',
-          user_id: run.userId,
-          turn_id: `turn_${run.runId}`,
-        },
-        nowMs,
-      ),
-    agent_thinking: (nowMs) =>
-      outer(
-        'agent_progress',
-        { event: 'agent_thinking', type: 'agent_thinking', message: THINKING_TEXT },
-        nowMs,
-      ),
-    tool_executing: (nowMs) =>
-      outer(
-        'agent_progress',
-        {
-          event: 'tool_executing',
-          type: 'tool_executing',
-          payload: {
-            tool_name: TOOL_NAME,
-            agent_name: AGENT_NAME,
-            parameters: { user_request_length: run.message.length },
-            estimated_duration_ms: 500,
-          },
-        },
-        nowMs,
-      ),
-    tool_completed: (nowMs) =>
-      outer(
-        'agent_progress',
-        {
-          event: 'tool_completed',
-          type: 'tool_completed',
-          payload: { result: { ...TOOL_RESULTS }, duration_ms: 480, success: true },
-        },
-        nowMs,
-      ),
-    agent_completed: (nowMs) =>
-      outer(
-        'agent_response_complete',
-        { event: 'agent_completed', type: 'agent_completed', response: FINAL_RESPONSE },
-        nowMs,
-      ),
-  };
-}
 
 const EVENT_ORDER: readonly EventName[] = GOLDEN_PATH_EVENTS;
 
@@ -377,7 +51,7 @@ export function buildRunFlow(
   stepDelayMs: number,
 ): FlowStep[] {
   const d = stepDelayMs;
-  const event = (build: Builder, delayMs = d): FlowStep => ({
+  const event = (build: EventBuilder, delayMs = d): FlowStep => ({
     delayMs,
     action: 'json',
     agentEvent: true,
@@ -411,7 +85,7 @@ export function buildRunFlow(
     ];
   }
 
-  const all = (builders: Record<EventName, Builder>) => EVENT_ORDER.map((n) => event(builders[n]));
+  const all = (builders: EventBuilders) => EVENT_ORDER.map((n) => event(builders[n]));
   const insertAfterThinking = (extra: FlowStep): FlowStep[] => {
     const steps = all(c);
     steps.splice(2, 0, extra);
