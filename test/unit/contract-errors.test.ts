@@ -2,13 +2,11 @@ import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_ACTUAL_LENGTH,
-  MAX_FIELD_ERRORS,
   describeSchema,
-  dottedPath,
-  formatContractErrors,
-  pointerSegments,
   renderValue,
-} from '../../src/contract/schema-errors.js';
+} from '../../src/contract/describe-schema.js';
+import { dottedPath, pointerSegments } from '../../src/contract/json-paths.js';
+import { MAX_FIELD_ERRORS, formatContractErrors } from '../../src/contract/schema-errors.js';
 
 function required(
   instancePath: string,
