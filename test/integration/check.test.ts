@@ -9,7 +9,8 @@ import { checkRecording } from '../../src/run/check.js';
 import { ExitCode } from '../../src/shared/errors.js';
 import type { FrameRecord } from '../../src/contract/frames.js';
 import type { RunReport } from '../../src/contract/run-report.js';
-import { defaultSchemasDir, loadSchemas, type LoadedSchemas } from '../../src/contract/schemas.js';
+import type { LoadedSchemas } from '../../src/contract/schema-checker.js';
+import { defaultSchemasDir, loadSchemas } from '../../src/contract/schemas.js';
 import { createTranscriptWriter } from '../../src/transcript/writer.js';
 
 const RECORDINGS = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url));

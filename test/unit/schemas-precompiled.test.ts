@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPrecompiled } from '../../src/contract/precompiled-contract.js';
 import {
   defaultSchemasDir,
   generateContractModule,
-  loadPrecompiled,
   loadSchemas,
 } from '../../src/contract/schemas.js';
 

@@ -5,12 +5,8 @@ import { isAbsolute, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/shared/errors.js';
 import { REQUIRED_EVENTS } from '../../src/contract/types.js';
-import {
-  defaultSchemasDir,
-  inspectSchemas,
-  loadSchemas,
-  type LoadedSchemas,
-} from '../../src/contract/schemas.js';
+import type { LoadedSchemas } from '../../src/contract/schema-checker.js';
+import { defaultSchemasDir, inspectSchemas, loadSchemas } from '../../src/contract/schemas.js';
 
 type Frame = Record<string, unknown>;
 

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { createChecker, type LoadedSchemas } from './schema-checker.js';
+import { compileDir, type CompiledFile, type Validator } from './schema-compiler.js';
+import { readSchemaFiles } from './schema-files.js';
+
+/** Where the build writes the bundled schemas, precompiled, relative to this module (all of dist/ is one folder). */
+export const BUNDLED_CONTRACT_MODULE = './contract.cjs';
+
+/** The shape of a precompiled contract module. */
+interface PrecompiledContract {
+  fingerprint: string;
+  /** Message type -> export name of its validator and the schema file. */
+  covers: Record<string, { export: string; file: string }>;
+  [exportName: string]: unknown;
+}
+
+/** A digest of every schema file's name and text, so a precompiled module is used only while it matches. */
+export function fingerprintSchemas(files: readonly { file: string; text?: string }[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.file}\0${f.text ?? ''}\0`);
+  return hash.digest('hex');
+}
+
+/** Compiles `dir` once more into standalone CommonJS validators, for the build to ship beside the code. */
+export async function generateContractModule(dir: string): Promise<string> {
+  const absDir = resolve(dir);
+  const { ajv, parsed, results } = await compileDir(absDir, { source: true });
+  const broken = results.find((f) => f.error !== undefined);
+  if (broken !== undefined) {
+    throw new Error(`${broken.file}: ${broken.error ?? 'unknown reason'}`);
+  }
+  const { default: standaloneModule } = await import('ajv/dist/standalone/index.js');
+  const exportsByName: Record<string, string> = {};
+  const covers: PrecompiledContract['covers'] = {};
+  results.forEach((f, i) => {
+    if (f.covers === null || f.schema === undefined) return;
+    const name = `validate_${i}`;
+    exportsByName[name] = typeof f.schema.$id === 'string' ? f.schema.$id : f.file;
+    covers[f.covers] = { export: name, file: f.file };
+  });
+  const code = standaloneModule.default(ajv, exportsByName);
+  const meta = `exports.fingerprint = ${JSON.stringify(fingerprintSchemas(parsed))};
+exports.covers = ${JSON.stringify(covers)};
+`;
+  return `${code}\n${meta}`;
+}
+
+/** Loads the precompiled validators of the bundled schemas; null when absent or stale. */
+export async function loadPrecompiled(
+  absDir: string,
+  modulePath: string,
+): Promise<LoadedSchemas | null> {
+  let contract: PrecompiledContract;
+  try {
+    contract = createRequire(import.meta.url)(modulePath) as PrecompiledContract;
+  } catch {
+    return null;
+  }
+  const parsed = await readSchemaFiles(absDir);
+  if (parsed.some((p) => p.error !== undefined)) return null;
+  if (contract.fingerprint !== fingerprintSchemas(parsed)) return null;
+  const schemaOf = new Map(parsed.map((p) => [p.file, p.schema]));
+  const files: CompiledFile[] = Object.entries(contract.covers).map(([type, entry]) => ({
+    file: entry.file,
+    covers: type,
+    validate: contract[entry.export] as Validator,
+    schema: schemaOf.get(entry.file),
+  }));
+  return createChecker(absDir, files);
+}

@@ -1,0 +1,45 @@
+import type { AnySchemaObject } from 'ajv/dist/2020.js';
+import type { CompiledFile, Validator } from './schema-compiler.js';
+import { formatContractErrors } from './schema-errors.js';
+import type { FrameCheck, FrameChecker } from './types.js';
+
+/** The contract schemas of one directory, compiled once and ready to check frames. */
+export interface LoadedSchemas extends FrameChecker {
+  /** Absolute path of the directory the schemas were read from. */
+  readonly dir: string;
+  /** Message type -> file name of the schema that covers it, e.g. `agent_started.schema.json`. */
+  readonly covers: Record<string, string>;
+}
+
+/** Checks frames against the compiled files of `absDir` that cover a type, chosen by the frame's `type`. */
+export function createChecker(absDir: string, files: readonly CompiledFile[]): LoadedSchemas {
+  const validators = new Map<string, Validator>();
+  const schemas = new Map<string, AnySchemaObject | undefined>();
+  const covers: Record<string, string> = {};
+  for (const f of files) {
+    if (f.covers === null || f.validate === undefined) continue;
+    validators.set(f.covers, f.validate);
+    schemas.set(f.covers, f.schema);
+    covers[f.covers] = f.file;
+  }
+  const schemaNames = Object.freeze([...validators.keys()]);
+
+  return {
+    dir: absDir,
+    covers,
+    schemaNames,
+    check(frame: unknown): FrameCheck {
+      // Per-frame hot path: a type lookup and one validator call; formatting only on failure.
+      if (typeof frame !== 'object' || frame === null) return { schema: null, errors: [] };
+      const type = (frame as { type?: unknown }).type;
+      if (typeof type !== 'string') return { schema: null, errors: [] };
+      const validate = validators.get(type);
+      if (validate === undefined) return { schema: null, errors: [] };
+      if (validate(frame)) return { schema: type, errors: [] };
+      return {
+        schema: type,
+        errors: formatContractErrors(validate.errors ?? [], frame, schemas.get(type)),
+      };
+    },
+  };
+}
