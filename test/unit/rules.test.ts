@@ -2,20 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/contract/attribution.js';
 import type { RequiredEvent } from '../../src/contract/types.js';
 import type { SessionOutcome } from '../../src/contract/frames.js';
-import {
-  createRuleSet,
-  readToolKeys,
-  skipRules,
-  trackOrder,
-  trackPresence,
-  trackRunScope,
-  trackSingleTerminal,
-  trackTimeBudget,
-  trackToolPairing,
-  type RuleContext,
-  type RuleEvent,
-  type RuleTracker,
-} from '../../src/contract/rules.js';
+import { createRuleSet, readToolKeys, skipRules } from '../../src/contract/rules.js';
+import { trackOrder } from '../../src/contract/rules/order.js';
+import { trackPresence } from '../../src/contract/rules/presence.js';
+import { trackRunScope } from '../../src/contract/rules/run-scope.js';
+import { trackSingleTerminal } from '../../src/contract/rules/single-terminal.js';
+import { trackTimeBudget } from '../../src/contract/rules/time-budget.js';
+import { trackToolPairing } from '../../src/contract/rules/tool-pairing.js';
+import type { RuleContext, RuleEvent, RuleTracker } from '../../src/contract/rules/tracker.js';
 
 /** `type[:correlation_id[:tool_name]][@atMs][!foreign]`, e.g. `tool_executing:c1:search@40`. */
 function parseEvent(spec: string, index: number): RuleEvent {
