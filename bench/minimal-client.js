@@ -17,7 +17,7 @@ const SESSION_DEADLINE_MS = 30_000;
 const USER = 'ws-validate-user';
 const MESSAGE = 'Generate brief test response with tool usage';
 
-/** Mints an HS256 access token with the claims of PROTOCOL.md section 2 (900 s lifetime). */
+/** Mints an HS256 access token with the claims of docs/protocol.md section 2 (900 s lifetime). */
 export function mintToken(secret, sub = USER) {
   const iat = Math.floor(Date.now() / 1000);
   const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,4 +1,4 @@
-// Writes a plain NDJSON file of received frames for one long canonical run (PROTOCOL.md section 5):
+// Writes a plain NDJSON file of received frames for one long canonical run (docs/protocol.md section 5):
 // connection_established, agent_started, then rounds of agent_thinking / tool_executing /
 // tool_completed with correlation ids and an occasional heartbeat, ending in agent_completed.
 import { Buffer } from 'node:buffer';

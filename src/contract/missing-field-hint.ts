@@ -1,6 +1,6 @@
 import { dottedPath, hasKey, isJsonObject, sameSegments, valueAt } from './json-paths.js';
 
-// Names the emitters in PROTOCOL.md section 6 use for the same detail; each group lists the
+// Names the emitters in docs/protocol.md section 6 use for the same detail; each group lists the
 // canonical name first. A missing field is most often present under one of these.
 const ALIAS_GROUPS: readonly (readonly string[])[] = [
   ['tool_args', 'parameters', 'args', 'arguments'],

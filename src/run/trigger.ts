@@ -2,7 +2,7 @@ import { UsageError } from '../shared/errors.js';
 import type { TriggerInfo } from '../contract/types.js';
 import type { RunSettings } from '../settings/resolve.js';
 
-/** The trigger messages ws-validate knows by name (PROTOCOL.md section 4). */
+/** The trigger messages ws-validate knows by name (docs/protocol.md section 4). */
 export const NAMED_TRIGGERS = ['agent_execution', 'start_agent', 'user_message'] as const;
 export type NamedTrigger = (typeof NAMED_TRIGGERS)[number];
 

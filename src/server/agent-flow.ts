@@ -12,7 +12,7 @@ export const SLOW_TRICKLE_STEP_MS = 3000;
 /** Size in bytes of the `oversized` scenario's text frame (32 MiB). */
 export const OVERSIZED_FRAME_BYTES = 32 * 1024 * 1024;
 
-/** Requests shorter than this many characters end in agent_error (PROTOCOL.md section 7). */
+/** Requests shorter than this many characters end in agent_error (docs/protocol.md section 7). */
 export const MIN_REQUEST_LENGTH = 10;
 
 /** One thing the flow does after waiting `delayMs` from the previous step. */

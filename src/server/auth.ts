@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SignJWT, jwtVerify } from 'jose';
 
-/** Subprotocol prefixes that carry a token, in the order PROTOCOL.md lists them. */
+/** Subprotocol prefixes that carry a token, in the order docs/protocol.md section 2 lists them. */
 export const AUTH_SUBPROTOCOL_PREFIXES = ['jwt.', 'jwt-auth.', 'bearer.'] as const;
 
 /** Where a token was found on the upgrade request. */
@@ -54,7 +54,7 @@ export function selectAuthSubprotocol(
   return null;
 }
 
-/** Finds the token in the header, then the subprotocols, then the query, as PROTOCOL.md section 2 orders them. */
+/** Finds the token in the header, then the subprotocols, then the query, as docs/protocol.md section 2 orders them. */
 export function extractCredentials(req: IncomingMessage, url: URL): UpgradeCredentials {
   const offered = parseSubprotocols(req.headers['sec-websocket-protocol']);
   const selected = selectAuthSubprotocol(offered);
@@ -130,7 +130,7 @@ export interface MintClaims {
   ttlSeconds?: number;
 }
 
-/** Mints an HS256 access token with the claims of PROTOCOL.md section 2 for the reference server. */
+/** Mints an HS256 access token with the claims of docs/protocol.md section 2 for the reference server. */
 export async function mintServerToken(secret: string, claims: MintClaims = {}): Promise<string> {
   const sub = claims.sub ?? 'ws-validate-user';
   const email = claims.email ?? `${sub}@example.com`;

@@ -42,7 +42,7 @@ const ALIAS_PATH = '/api/v1/websocket';
 // Triggers are small; anything near this size is a misbehaving client.
 const MAX_CLIENT_PAYLOAD = 16 * 1024 * 1024;
 
-/** Starts the reference agent server of PROTOCOL.md section 8 and resolves once it listens. */
+/** Starts the reference agent server of docs/protocol.md section 8 and resolves once it listens. */
 export async function startReferenceServer(
   options: ReferenceServerOptions,
 ): Promise<ReferenceServer> {

@@ -1,6 +1,6 @@
 import { isRecord } from './messages.js';
 
-/** Message types that start a DataHelper run (PROTOCOL.md section 4). */
+/** Message types that start a DataHelper run (docs/protocol.md section 4). */
 export const TRIGGER_TYPES = [
   'agent_execution',
   'start_agent',

@@ -13,7 +13,7 @@ export type Environment = Omit<ConfigFields, 'url' | 'authUrl'> & {
   source: string;
 };
 
-/** The environments every install knows (PROTOCOL.md section 1). */
+/** The environments every install knows (docs/protocol.md section 1). */
 export const BUILT_IN_ENVIRONMENTS: readonly Environment[] = [
   {
     name: 'local',

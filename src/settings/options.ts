@@ -150,7 +150,7 @@ export const OPTIONS = [
     flags: '--message <text>',
     help: 'the request sent to the agent',
     group: 'Trigger',
-    // The request message of the canonical trigger (PROTOCOL.md section 4); too long for --help.
+    // The request message of the canonical trigger (docs/protocol.md section 4); too long for --help.
     default: 'Generate brief test response with tool usage',
     helpDefault: false,
     config: 'string',
@@ -163,7 +163,7 @@ export const OPTIONS = [
     default: 'data_helper',
     config: 'string',
   },
-  // The budgets' defaults are those of PROTOCOL.md section 5.
+  // The budgets' defaults are those of docs/protocol.md section 5.
   {
     key: 'timeout',
     flags: '--timeout <duration>',

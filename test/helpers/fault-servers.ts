@@ -55,7 +55,7 @@ function isoNow(): string {
   return new Date().toISOString();
 }
 
-/** The canonical `connection_established` frame of PROTOCOL.md section 3. */
+/** The canonical `connection_established` frame of docs/protocol.md section 3. */
 export function connectionEstablished(): Record<string, unknown> {
   return {
     type: 'connection_established',
@@ -69,7 +69,7 @@ export function heartbeat(n: number): Record<string, unknown> {
   return { type: 'heartbeat', data: { n }, timestamp: Date.now() / 1000 };
 }
 
-/** The five required events of PROTOCOL.md section 5 for one run, canonical shape and order. */
+/** The five required events of docs/protocol.md section 5 for one run, canonical shape and order. */
 export function canonicalEvents(ids: RunIds): Record<string, unknown>[] {
   const envelope = (type: string, data: Record<string, unknown>, extra = {}) => ({
     type,

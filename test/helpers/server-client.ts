@@ -236,7 +236,7 @@ export async function signTestToken(
     .sign(new TextEncoder().encode(secret));
 }
 
-/** The canonical `agent_execution` trigger of PROTOCOL.md section 4. */
+/** The canonical `agent_execution` trigger of docs/protocol.md section 4. */
 export function canonicalTrigger(
   ids: { threadId?: string; runId?: string; userId?: string; message?: string } = {},
 ) {

@@ -30,7 +30,7 @@ const ENVELOPE: Record<string, Kind> = {
   data: 'object',
 };
 
-/** Names a wrong field often goes by in the shapes of PROTOCOL.md section 6. */
+/** Names a wrong field often goes by in the shapes of docs/protocol.md section 6. */
 const SYNONYMS: Record<string, string[]> = {
   tool_args: ['parameters'],
   results: ['result'],

@@ -11,7 +11,7 @@ const values = {
 };
 
 describe('named triggers', () => {
-  it('agent_execution is the canonical trigger of PROTOCOL.md section 4', () => {
+  it('agent_execution is the canonical trigger of docs/protocol.md section 4', () => {
     expect(buildNamedTrigger('agent_execution', values)).toEqual({
       frame: {
         type: 'agent_execution',

@@ -53,7 +53,7 @@ export function canonicalBuilders(run: RunContext): EventBuilders & { correlatio
   };
 }
 
-/** The agent_error frame of PROTOCOL.md section 7 for this run. */
+/** The agent_error frame of docs/protocol.md section 7 for this run. */
 export function buildAgentError(run: RunContext, errorMessage: string, nowMs: number) {
   return {
     type: 'agent_error',

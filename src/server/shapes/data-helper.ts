@@ -1,4 +1,4 @@
-// What the DataHelper agent (PROTOCOL.md section 7) says in a run, whichever shape family frames it.
+// What the DataHelper agent (docs/protocol.md section 7) says in a run, whichever shape family frames it.
 
 /** The agent's name in its frames. */
 export const AGENT_NAME = 'data_helper';
