@@ -26,7 +26,7 @@ function lastLine(text: string): string {
 }
 
 /**
- * Runs a shell command and resolves with its trimmed stdout as the token; a non-zero exit, empty
+ * Runs a shell command and resolves with its stdout (the token, trimmed by the caller); a non-zero exit, empty
  * output or a missed deadline (`timeoutMs`, after which the whole process group is killed) is a
  * usage error whose message never contains stdout.
  */
@@ -135,8 +135,9 @@ export function readTokenFromCommand(
         );
         return;
       }
-      const token = Buffer.concat(stdout).toString('utf8').trim();
-      if (token.length === 0) {
+      // The caller trims the token; blank output is no token at all.
+      const token = Buffer.concat(stdout).toString('utf8');
+      if (token.trim().length === 0) {
         reject(
           new UsageError(
             'TOKEN_COMMAND_FAILED',

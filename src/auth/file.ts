@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../shared/errors.js';
 
-/** Reads a token from a file, trimmed; an unreadable or empty file is a usage error. */
+/** Reads a token file as it is (the caller trims it); an unreadable or blank file is a usage error. */
 export async function readTokenFile(path: string): Promise<string> {
   let contents: string;
   try {
@@ -13,11 +13,10 @@ export async function readTokenFile(path: string): Promise<string> {
       cause: error,
     });
   }
-  const token = contents.trim();
-  if (token.length === 0) {
+  if (contents.trim().length === 0) {
     throw new UsageError('TOKEN_FILE_UNREADABLE', `The token file ${path} is empty.`, {
       hint: 'Write the token into the file, or pass it another way.',
     });
   }
-  return token;
+  return contents;
 }

@@ -8,13 +8,13 @@ import { isExpired, readTokenExpiry } from './expiry.js';
 import { readTokenFile } from './file.js';
 import { mintToken } from './mint.js';
 
-/** Where the run's token comes from. */
+/** Where the run's token comes from; `origin` names the flag, env var or config file that chose it. */
 export type TokenSource =
   | { kind: 'literal'; token: string; origin: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'command'; command: string }
-  | { kind: 'mint'; secret: string }
-  | { kind: 'e2e'; key: string; authUrl: string }
+  | { kind: 'file'; path: string; origin: string }
+  | { kind: 'command'; command: string; origin: string }
+  | { kind: 'mint'; secret: string; origin: string }
+  | { kind: 'e2e'; key: string; authUrl: string; origin: string }
   | { kind: 'none' };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,11 +30,30 @@ const CONFIG_ENV_NAMES = {
   e2eKey: 'e2eKeyEnv',
 } as const satisfies Partial<Record<TokenKey, OptionKey>>;
 
+const BEARER_PREFIX = /^bearer\s+/i;
+
+/** A token as a source gave it, without surrounding whitespace or a pasted `Bearer ` prefix. */
+export function cleanToken(raw: string): { token: string; droppedBearer: boolean } {
+  const trimmed = raw.trim();
+  const droppedBearer = BEARER_PREFIX.test(trimmed);
+  return { token: droppedBearer ? trimmed.replace(BEARER_PREFIX, '') : trimmed, droppedBearer };
+}
+
+function bearerWarning(what: string): string {
+  return `${what} starts with "Bearer "; the prefix was dropped (--auth decides how the token is sent)`;
+}
+
 /**
  * Chooses the token source: one token flag, else the first token env var that is set, else the
- * environment's first configured source; two token flags are a usage error.
+ * environment's first configured source; two token flags, or one given empty, are a usage error.
+ * A literal token is cleaned here (see `cleanToken`), with a line in `warnings` when it lost a prefix.
  */
-export function chooseTokenSource(flags: RunFlags, env: Env, target: Environment): TokenSource {
+export function chooseTokenSource(
+  flags: RunFlags,
+  env: Env,
+  target: Environment,
+  warnings: string[] = [],
+): TokenSource {
   const given = TOKEN_KEYS.filter((key) => flags[key] !== undefined);
   if (given.length > 1) {
     const named = given.map((key) => longFlag(optionOf(key)));
@@ -44,22 +63,32 @@ export function chooseTokenSource(flags: RunFlags, env: Env, target: Environment
     );
   }
   const source = (key: TokenKey, value: string, origin: string): TokenSource => {
+    if (value.trim() === '') {
+      throw new UsageError('TOKEN_EMPTY', `${origin} is empty`, {
+        hint: `give ${origin} a value, or leave it out to use another token source`,
+      });
+    }
     switch (key) {
-      case 'token':
-        return { kind: 'literal', token: value, origin };
+      case 'token': {
+        const { token, droppedBearer } = cleanToken(value);
+        if (droppedBearer) warnings.push(bearerWarning(origin));
+        return { kind: 'literal', token, origin };
+      }
       case 'tokenFile':
-        return { kind: 'file', path: value };
+        return { kind: 'file', path: value, origin };
       case 'tokenCommand':
-        return { kind: 'command', command: value };
+        return { kind: 'command', command: value, origin };
       case 'jwtSecret':
-        return { kind: 'mint', secret: value };
+        // The shared secret is used byte for byte: the server signs with exactly what it was given.
+        return { kind: 'mint', secret: value, origin };
       case 'e2eKey':
         if (!target.authUrl) {
           throw new UsageError('NO_AUTH_URL', `environment "${target.name}" has no auth URL`, {
             hint: 'set "authUrl" for it in ws-validate.config.json, or use another token source',
           });
         }
-        return { kind: 'e2e', key: value, authUrl: target.authUrl };
+        // A header value cannot carry surrounding whitespace, so the key is trimmed like a token.
+        return { kind: 'e2e', key: value.trim(), authUrl: target.authUrl, origin };
     }
   };
   const [flagKey] = given;
@@ -130,8 +159,13 @@ export async function fetchToken(
   user: string,
   options: TokenFetchOptions,
 ): Promise<string | null> {
-  const token = await readToken(source, user, options);
-  if (token === null) return null;
+  const raw = await readToken(source, user, options);
+  if (raw === null) return null;
+  // Every source's token is cleaned here, once: CI secrets and files often end with a newline.
+  const { token, droppedBearer } = cleanToken(raw);
+  if (droppedBearer && source.kind !== 'literal' && source.kind !== 'none') {
+    options.warn(bearerWarning(`the token from ${source.origin}`));
+  }
   options.addSecret(token);
   if (isExpired(token, options.now().getTime())) {
     const expiredAt = new Date((readTokenExpiry(token) ?? 0) * 1000).toISOString();

@@ -94,7 +94,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
       ...(scenario === null ? {} : { scenario }),
     });
     url = server.url;
-    source = { kind: 'mint', secret };
+    source = { kind: 'mint', secret, origin: 'the embedded server' };
     close = () => server.close();
   }
   if (url === null) throw new Error('no URL for a non-embedded target');

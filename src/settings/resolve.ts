@@ -1,5 +1,5 @@
 import { normalize } from 'node:path';
-import { chooseTokenSource, type TokenSource } from '../auth/sources.js';
+import { chooseTokenSource, isPerUser, type TokenSource } from '../auth/sources.js';
 import { UsageError } from '../shared/errors.js';
 import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
@@ -42,6 +42,8 @@ export interface RunSettings extends OutputSettings {
   users: number;
   minPassRate: number;
   tls: { ca: string | null; insecure: boolean };
+  /** One line each about settings that were given but changed or not used. */
+  warnings: string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -122,6 +124,26 @@ export function resolveRunSettings(
     graceMs: setting('grace'),
   });
 
+  const warnings: string[] = [];
+  const token = chooseTokenSource(flags, env, target, warnings);
+  if (embedded && token.kind !== 'none') {
+    warnings.push(
+      `--env embedded mints its own tokens; the token from ${token.origin} is not used`,
+    );
+  }
+  const users = flags.users ?? defaultOf('users');
+  if (users > 1 && !embedded && !isPerUser(token)) {
+    const given =
+      token.kind === 'none' ? 'there is no token source' : `${token.origin} gives one token`;
+    throw new UsageError(
+      'USERS_NEED_MINTING',
+      `--users ${users} needs a token per user, and ${given}`,
+      {
+        hint: 'mint a token per user with --jwt-secret or --e2e-key, or drop --users',
+      },
+    );
+  }
+
   const runs = flags.runs ?? defaultOf('runs');
   return {
     env: target.name,
@@ -131,7 +153,7 @@ export function resolveRunSettings(
     scenario: flags.scenario ?? null,
     authUrl: target.authUrl,
     placement: setting('auth'),
-    token: chooseTokenSource(flags, env, target),
+    token,
     user: setting('user'),
     trigger: setting('trigger'),
     message: setting('message'),
@@ -144,9 +166,10 @@ export function resolveRunSettings(
     retries: flags.retries ?? defaultOf('retries'),
     runs,
     concurrency: Math.min(flags.concurrency ?? defaultOf('concurrency'), runs),
-    users: flags.users ?? defaultOf('users'),
+    users,
     minPassRate: flags.minPassRate ?? defaultOf('minPassRate'),
     tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
+    warnings,
   };
 }
 

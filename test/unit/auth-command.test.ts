@@ -21,10 +21,10 @@ async function waitForDeath(pid: number, withinMs: number): Promise<boolean> {
 }
 
 describe('readTokenFromCommand', () => {
-  it('returns trimmed stdout of a shell command', async () => {
+  it('returns the stdout of a shell command as it is: fetchToken trims every source once', async () => {
     await expect(
       readTokenFromCommand("printf '  tok-123\\n\\n'", { timeoutMs: 5_000 }),
-    ).resolves.toBe('tok-123');
+    ).resolves.toBe('  tok-123\n\n');
   });
 
   it('runs through the shell with the given env and cwd', async () => {
@@ -33,7 +33,7 @@ describe('readTokenFromCommand', () => {
       cwd: '/tmp',
       env: { ...process.env, WSV_TOKEN: 'from-env' },
     });
-    expect(token).toBe('FROM-ENV-TMP');
+    expect(token).toBe('FROM-ENV-TMP\n');
   });
 
   it('fails with TOKEN_COMMAND_FAILED on a non-zero exit, without stdout in the message', async () => {

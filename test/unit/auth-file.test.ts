@@ -15,10 +15,10 @@ afterEach(async () => {
 });
 
 describe('readTokenFile', () => {
-  it('returns the contents without surrounding whitespace', async () => {
+  it('returns the contents as they are: fetchToken trims every source once', async () => {
     const path = join(dir, 'token');
     await writeFile(path, '  abc.def.ghi\n\n');
-    await expect(readTokenFile(path)).resolves.toBe('abc.def.ghi');
+    await expect(readTokenFile(path)).resolves.toBe('  abc.def.ghi\n\n');
   });
 
   it('reports a missing file as TOKEN_FILE_UNREADABLE naming the path', async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import {
   chooseTokenSource,
+  cleanToken,
   fetchToken,
   isPerUser,
   type TokenFetchOptions,
@@ -26,6 +27,19 @@ const configured: Environment = {
   source: '/p/ws-validate.config.json',
 };
 
+describe('cleanToken', () => {
+  it.each([
+    ['abc.def.ghi', 'abc.def.ghi', false],
+    ['  abc.def.ghi\r\n', 'abc.def.ghi', false],
+    ['Bearer abc.def.ghi', 'abc.def.ghi', true],
+    ['bearer   abc\n', 'abc', true],
+    ['Bearerabc', 'Bearerabc', false],
+    [' \n', '', false],
+  ])('%j -> %j (prefix dropped: %s)', (raw, token, droppedBearer) => {
+    expect(cleanToken(raw)).toEqual({ token, droppedBearer });
+  });
+});
+
 describe('chooseTokenSource', () => {
   it('takes the one token flag, naming it as the origin of a literal token', () => {
     expect(chooseTokenSource({ token: 'abc' }, {}, staging)).toEqual({
@@ -36,15 +50,18 @@ describe('chooseTokenSource', () => {
     expect(chooseTokenSource({ tokenFile: 't.txt' }, {}, staging)).toEqual({
       kind: 'file',
       path: 't.txt',
+      origin: '--token-file',
     });
     expect(chooseTokenSource({ tokenCommand: 'get-token' }, {}, staging)).toEqual({
       kind: 'command',
       command: 'get-token',
+      origin: '--token-command',
     });
     expect(chooseTokenSource({ e2eKey: 'k' }, {}, staging)).toEqual({
       kind: 'e2e',
       key: 'k',
       authUrl: 'https://auth.staging.example',
+      origin: '--e2e-key',
     });
   });
 
@@ -64,8 +81,13 @@ describe('chooseTokenSource', () => {
     expect(chooseTokenSource({ tokenFile: 'f' }, env, staging)).toEqual({
       kind: 'file',
       path: 'f',
+      origin: '--token-file',
     });
-    expect(chooseTokenSource({}, env, staging)).toEqual({ kind: 'mint', secret: 'secret' });
+    expect(chooseTokenSource({}, env, staging)).toEqual({
+      kind: 'mint',
+      secret: 'secret',
+      origin: 'WS_VALIDATE_JWT_SECRET',
+    });
     expect(chooseTokenSource({}, { ...env, WS_VALIDATE_TOKEN: 'tok' }, staging)).toEqual({
       kind: 'literal',
       token: 'tok',
@@ -85,10 +107,14 @@ describe('chooseTokenSource', () => {
       jwtSecretEnv: 'DEV_SECRET',
       tokenFile: 'f',
     };
-    expect(chooseTokenSource({}, { DEV_SECRET: 's' }, all)).toEqual({ kind: 'file', path: 'f' });
+    expect(chooseTokenSource({}, { DEV_SECRET: 's' }, all)).toEqual({
+      kind: 'file',
+      path: 'f',
+      origin: '/p/ws-validate.config.json',
+    });
     expect(
       chooseTokenSource({}, { DEV_SECRET: 's' }, { ...configured, jwtSecretEnv: 'DEV_SECRET' }),
-    ).toEqual({ kind: 'mint', secret: 's' });
+    ).toEqual({ kind: 'mint', secret: 's', origin: 'DEV_SECRET' });
     expect(chooseTokenSource({}, { DEV_TOKEN: 't' }, { ...all, tokenEnv: 'DEV_TOKEN' })).toEqual({
       kind: 'literal',
       token: 't',
@@ -142,13 +168,19 @@ describe('fetchToken', () => {
     const path = join(dir, 'token');
     await writeFile(path, '  file-token-value\n');
     const options = fetchOptions();
-    expect(await fetchToken({ kind: 'file', path }, 'u', options)).toBe('file-token-value');
+    expect(await fetchToken({ kind: 'file', path, origin: '--token-file' }, 'u', options)).toBe(
+      'file-token-value',
+    );
     expect(options.secrets).toEqual(['file-token-value']);
   });
 
   it('mints a token for the user, registering the secret and the token', async () => {
     const options = fetchOptions();
-    const source: TokenSource = { kind: 'mint', secret: 'shared-secret-value' };
+    const source: TokenSource = {
+      kind: 'mint',
+      secret: 'shared-secret-value',
+      origin: '--jwt-secret',
+    };
     const token = await fetchToken(source, 'user-2', options);
     expect(decodeJwt(token ?? '')).toMatchObject({
       sub: 'user-2',
@@ -172,9 +204,11 @@ describe('fetchToken', () => {
   });
 
   it('treats minted and E2E tokens as per user, the others as shared', () => {
-    expect(isPerUser({ kind: 'mint', secret: 's' })).toBe(true);
-    expect(isPerUser({ kind: 'e2e', key: 'k', authUrl: 'http://a' })).toBe(true);
+    expect(isPerUser({ kind: 'mint', secret: 's', origin: '--jwt-secret' })).toBe(true);
+    expect(isPerUser({ kind: 'e2e', key: 'k', authUrl: 'http://a', origin: '--e2e-key' })).toBe(
+      true,
+    );
     expect(isPerUser({ kind: 'literal', token: 't', origin: '--token' })).toBe(false);
-    expect(isPerUser({ kind: 'file', path: 'f' })).toBe(false);
+    expect(isPerUser({ kind: 'file', path: 'f', origin: '--token-file' })).toBe(false);
   });
 });

@@ -106,6 +106,7 @@ describe('resolveRunSettings', () => {
     ).toEqual({
       kind: 'mint',
       secret: 's3cret-value',
+      origin: '--jwt-secret',
     });
     expect(resolveRunSettings({ env: 'dev' }, env, config).token).toMatchObject({
       kind: 'literal',
@@ -113,7 +114,12 @@ describe('resolveRunSettings', () => {
     });
     expect(
       resolveRunSettings({ env: 'staging' }, { E2E_OAUTH_SIMULATION_KEY: 'k' }, config).token,
-    ).toEqual({ kind: 'e2e', key: 'k', authUrl: 'https://auth.staging.netrasystems.ai' });
+    ).toEqual({
+      kind: 'e2e',
+      key: 'k',
+      authUrl: 'https://auth.staging.netrasystems.ai',
+      origin: 'E2E_OAUTH_SIMULATION_KEY',
+    });
   });
 
   it('refuses two token flags at once', () => {

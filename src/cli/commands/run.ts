@@ -38,6 +38,7 @@ function redactError(error: unknown, redact: (text: string) => string): unknown 
 async function validate(flags: RunFlags, io: CliIo, out: Output): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
   const settings = resolveRunSettings(flags, io.env, config);
+  for (const line of settings.warnings) out.stderr(`warning: ${line}\n`);
   const chalk = new Chalk({ level: colorLevel(io, settings.output.color) });
   const machineReadable = settings.output.json || settings.output.quiet;
   const spinner = await startSpinner(
