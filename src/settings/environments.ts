@@ -58,3 +58,23 @@ export function findEnvironment(name: string, config: ConfigFile | null): Enviro
   }
   return env;
 }
+
+function hostnameOf(url: string): string | null {
+  try {
+    return new URL(url).hostname.replace(/\.$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** The protected environment whose URL has the same host name as `url` (any port), if any. */
+export function protectedEnvironmentAt(
+  url: string,
+  config: ConfigFile | null,
+): Environment | undefined {
+  const host = hostnameOf(url);
+  if (host === null) return undefined;
+  return listEnvironments(config).find(
+    (env) => env.protected === true && env.url !== null && hostnameOf(env.url) === host,
+  );
+}

@@ -3,7 +3,7 @@ import { chooseTokenSource, isPerUser, type TokenSource } from '../auth/sources.
 import { UsageError } from '../shared/errors.js';
 import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
-import { findEnvironment, type Environment } from './environments.js';
+import { findEnvironment, protectedEnvironmentAt, type Environment } from './environments.js';
 import { envValue, longFlag, type FlagOption, type OptionRow } from './option-row.js';
 import {
   defaultOf,
@@ -89,16 +89,11 @@ export function resolveRunSettings(
     const found = given(key, flags, env, target);
     return found === undefined ? defaultOf(key) : parseGiven(key, found);
   };
-  const urlGiven = given('url', flags, env, target);
+  const warnings: string[] = [];
+  const urlGiven = targetUrl(flags, env, target, warnings);
   const embedded = target.name === 'embedded' && urlGiven === undefined;
-
-  if (target.protected && !flags.confirmProduction) {
-    throw new UsageError(
-      'PRODUCTION_NOT_CONFIRMED',
-      `"${target.name}" runs real agents for real money; nothing was sent`,
-      { hint: 'add --confirm-production if you mean it' },
-    );
-  }
+  const url = urlGiven === undefined ? null : parseGiven('url', urlGiven);
+  guardProtected(target, url, flags, config);
   if (flags.scenario !== undefined && !embedded) {
     throw new UsageError(
       'SCENARIO_NEEDS_EMBEDDED',
@@ -109,8 +104,6 @@ export function resolveRunSettings(
     );
   }
   refuseSharedOutputs(flags);
-
-  const url = urlGiven === undefined ? null : parseGiven('url', urlGiven);
   if (url === null && !embedded) {
     throw new UsageError('NO_URL', `environment "${target.name}" has no url`, {
       hint: `set "url" for it in ${target.source}, or pass --url`,
@@ -124,7 +117,6 @@ export function resolveRunSettings(
     graceMs: setting('grace'),
   });
 
-  const warnings: string[] = [];
   const token = chooseTokenSource(flags, env, target, warnings);
   if (embedded && token.kind !== 'none') {
     warnings.push(
@@ -171,6 +163,51 @@ export function resolveRunSettings(
     tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
     warnings,
   };
+}
+
+/**
+ * Where the URL comes from: --url, else the environment a --env flag names (a flag outranks
+ * WS_VALIDATE_URL, which is then not used, with a warning), else the env var, else the config file.
+ */
+function targetUrl(
+  flags: RunFlags,
+  env: Env,
+  target: Environment,
+  warnings: string[],
+): Given | undefined {
+  const found = given('url', flags, env, target);
+  if (flags.url !== undefined || flags.env === undefined || found?.source !== 'WS_VALIDATE_URL') {
+    return found;
+  }
+  warnings.push(
+    `WS_VALIDATE_URL is set, but --env ${flags.env} names the target; WS_VALIDATE_URL is not used`,
+  );
+  return target.url === null ? undefined : { text: target.url, source: target.source };
+}
+
+// Real agents cost real money: a protected environment, or a URL on its host, needs a confirmation.
+function guardProtected(
+  target: Environment,
+  url: string | null,
+  flags: RunFlags,
+  config: ConfigFile | null,
+): void {
+  if (flags.confirmProduction) return;
+  if (target.protected) {
+    throw new UsageError(
+      'PRODUCTION_NOT_CONFIRMED',
+      `"${target.name}" runs real agents for real money; nothing was sent`,
+      { hint: 'add --confirm-production if you mean it' },
+    );
+  }
+  const guarded = url === null ? undefined : protectedEnvironmentAt(url, config);
+  if (guarded !== undefined) {
+    throw new UsageError(
+      'PRODUCTION_NOT_CONFIRMED',
+      `${new URL(url as string).hostname} is the host of "${guarded.name}", which runs real agents for real money; nothing was sent`,
+      { hint: 'add --confirm-production if you mean it' },
+    );
+  }
 }
 
 // One file cannot take two outputs, and a recording holds one session.
