@@ -7,6 +7,7 @@ import type { FrameChecker, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import type { RunReport } from '../contract/run-report.js';
 import { buildRunReport } from '../contract/verdict.js';
+import { redactUrl } from '../shared/redact.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript } from '../transcript/reader.js';
 
@@ -88,7 +89,8 @@ export async function checkRecording(path: string, options: CheckOptions): Promi
     target:
       header === null
         ? { env: options.env ?? 'recording', url: path }
-        : { env: options.env ?? header.target.env, url: header.target.url },
+        : // A recording from another tool or an edited one may hold a URL's credentials.
+          { env: options.env ?? header.target.env, url: redactUrl(header.target.url) },
     trigger: header?.trigger ?? plainTrigger(state.runIds),
     startedAt: header?.startedAt ?? (await modifiedAt(path)),
     durationMs: outcome.durationMs ?? state.lastAtMs ?? 0,

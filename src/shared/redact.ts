@@ -21,11 +21,18 @@ const SECRET_PARAMS = [
 const PARAM_NAMES = SECRET_PARAMS.join('|');
 const TOKEN_CHARS = '[A-Za-z0-9._~+/=-]+';
 
+// In a URL's query or fragment, any parameter whose name contains one of these words holds a
+// credential (`ticket`, `access-token`, `X-Amz-Signature`, `sessionId`, `apiKey`, ...).
+const CREDENTIAL_WORDS = 'token|ticket|key|secret|signature|password|auth|credential|session';
+const CREDENTIAL_PARAM = `[^=&#?\\s"'<>]*?(?:${CREDENTIAL_WORDS})[^=&#?\\s"'<>]*=`;
+
 // One pass over the text for every credential shape that needs no knowledge of the secret;
 // alternatives are tried left to right, so longer prefixes come first.
 const PATTERNS = new RegExp(
   [
-    // `token=...` in URLs, form bodies and log lines.
+    // A credential parameter of a URL anywhere in the text.
+    `([?&#;]${CREDENTIAL_PARAM})([^&#\\s"'<>]+)`,
+    // `token=...` in form bodies and log lines.
     `(?<![\\w-])((?:${PARAM_NAMES})=)([^&#\\s"'<>]+)`,
     // `Authorization: Bearer ...` in any casing, also in JSON.
     `\\b(bearer\\s+)(${TOKEN_CHARS})`,
@@ -41,8 +48,8 @@ const PATTERNS = new RegExp(
 
 function maskPatterns(text: string): string {
   return text.replace(PATTERNS, (match: string, ...groups: unknown[]) => {
-    // Capture groups come in (prefix, value) pairs; exactly one pair matched.
-    for (let i = 0; i < 10; i += 2) {
+    // Capture groups come in (prefix, value) pairs, then the offset and the text; one pair matched.
+    for (let i = 0; i < groups.length - 2; i += 2) {
       const prefix = groups[i];
       if (typeof prefix === 'string') return prefix + REDACTED;
     }
@@ -84,15 +91,21 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
   };
 }
 
-const URL_PARAM = new RegExp(`([?&#;](?:${PARAM_NAMES})=)([^&#]*)`, 'gi');
-const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]*)(@)/i;
+const URL_PARAM = new RegExp(`([?&#;]${CREDENTIAL_PARAM})([^&#]*)`, 'gi');
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i;
 
 /**
- * Masks credential query and fragment values (token, access_token, key, secret, password, auth,
- * ...) and the userinfo password of a URL, leaving everything else byte for byte.
+ * Masks the credentials of a URL: the value of every query or fragment parameter whose name
+ * contains token, ticket, key, secret, signature, password, auth, credential or session (in any
+ * case), and the userinfo's password, or the user part when it stands alone (a token); everything
+ * else stays byte for byte.
  */
 export function redactUrl(url: string): string {
-  const withoutPassword = url.replace(USERINFO_PASSWORD, `$1${REDACTED}$3`);
+  const withoutPassword = url.replace(USERINFO, (_match, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    const user = colon === -1 ? REDACTED : `${userinfo.slice(0, colon)}:${REDACTED}`;
+    return `${scheme}${user}@`;
+  });
   const queryStart = withoutPassword.search(/[?#]/);
   if (queryStart === -1) return withoutPassword;
   return (

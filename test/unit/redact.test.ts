@@ -59,6 +59,11 @@ describe('createRedactor without known secrets', () => {
       '{"x-e2e-bypass-key":"***","a":1}',
     ],
     ['the signature of an unknown JWT', `saw ${JWT}`, `saw ${HEADER}.${PAYLOAD}.***`],
+    [
+      'credential query parameters of a URL in a sentence',
+      'moved to https://h/x?X-Amz-Signature=abc&ticket=t-1 now',
+      'moved to https://h/x?X-Amz-Signature=***&ticket=*** now',
+    ],
   ])('masks %s', (_name, input, expected) => {
     expect(redact(input)).toBe(expected);
   });
@@ -89,9 +94,22 @@ describe('redactUrl', () => {
       'wss://h/ws?KEY=1&secret=2&password=3&auth=4',
       'wss://h/ws?KEY=***&secret=***&password=***&auth=***',
     ],
-    ['wss://h/ws?monkey=1&tokens=2', 'wss://h/ws?monkey=1&tokens=2'],
+    ['wss://h/ws?mode=main&tokens=2', 'wss://h/ws?mode=main&tokens=***'],
     ['wss://user:pa55@h:443/ws', 'wss://user:***@h:443/ws'],
-    ['wss://user@h/ws', 'wss://user@h/ws'],
+    // A user part alone is how some clients put a token in a URL.
+    ['wss://opaque-token-value@h/ws', 'wss://***@h/ws'],
+    [
+      'wss://h/ws?ticket=t1&access-token=t2&ACCESS_TOKEN=t3',
+      'wss://h/ws?ticket=***&access-token=***&ACCESS_TOKEN=***',
+    ],
+    [
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=c&X-Amz-Signature=s&X-Amz-Expires=60',
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Expires=60',
+    ],
+    [
+      'wss://h/ws?sessionId=1&apiKey=2&client_secret=3&authorization=4&userPassword=5&page=2',
+      'wss://h/ws?sessionId=***&apiKey=***&client_secret=***&authorization=***&userPassword=***&page=2',
+    ],
     ['https://h/cb#access_token=abc', 'https://h/cb#access_token=***'],
     ['ws://h:8000/a&token=path?x=1', 'ws://h:8000/a&token=path?x=1'],
   ])('%s -> %s', (url, expected) => {
