@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { InterruptedError, UsageError, type WsValidateError } from '../shared/errors.js';
+import { truncateText } from '../shared/fields.js';
 
 /** How to run a token command: its deadline, working directory and environment. */
 export interface TokenCommandOptions {
@@ -21,8 +22,7 @@ function programOf(command: string): string {
 }
 
 function lastLine(text: string): string {
-  const line = text.trim().split('\n').pop()?.trim() ?? '';
-  return line.length > MAX_STDERR_CHARS ? `${line.slice(0, MAX_STDERR_CHARS)}...` : line;
+  return truncateText(text.trim().split('\n').pop()?.trim() ?? '', MAX_STDERR_CHARS);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AggregateReport } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 import { ensureDir } from '../shared/ensure-dir.js';
 import { UsageError } from '../shared/errors.js';
+import { redactStrings } from '../shared/redact.js';
 import type { ReportTarget } from '../settings/parse.js';
 import { renderAggregateAnnotations, renderGithubAnnotations } from './github.js';
 import {
@@ -27,7 +28,7 @@ export interface EmitOptions {
   chalk: ChalkInstance;
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Redacts secrets from text written to files. */
+  /** Redacts secrets: from the report before any renderer sees it, and from every file written. */
   redact(text: string): string;
   /** Directory that relative report paths resolve from (default: the process's working directory). */
   cwd?: string;
@@ -42,8 +43,9 @@ interface Renderings {
 }
 
 /** Prints the report on stdout and writes every requested report file, summary and annotation. */
-export async function emitRunReport(report: RunReport, options: EmitOptions): Promise<void> {
+export async function emitRunReport(unmasked: RunReport, options: EmitOptions): Promise<void> {
   const { chalk, verbose } = options;
+  const report = redactStrings(unmasked, (text) => options.redact(text));
   await emit(
     {
       human: () => renderHuman(report, { chalk, verbose }),
@@ -57,10 +59,11 @@ export async function emitRunReport(report: RunReport, options: EmitOptions): Pr
 
 /** Prints the aggregate of repeated runs and writes its report files, step summary and annotations. */
 export async function emitAggregateReport(
-  aggregate: AggregateReport,
+  unmasked: AggregateReport,
   options: EmitOptions,
 ): Promise<void> {
   const { chalk } = options;
+  const aggregate = redactStrings(unmasked, (text) => options.redact(text));
   await emit(
     {
       human: () => renderAggregateHuman(aggregate, { chalk }),

@@ -38,3 +38,17 @@ export function parseFrame(
     return { ...base, kind: 'text', text };
   }
 }
+
+// RFC 6455 allows a close reason of 123 bytes at most; a server library cuts a longer one there.
+const MAX_CLOSE_REASON_BYTES = 123;
+// Cut on a character boundary, a reason may end up to 3 bytes short of the limit.
+const LONGEST_UTF8_TAIL = 3;
+
+/**
+ * The text of a close frame's reason; one at the protocol's limit, where the server's library may
+ * have cut it, ends with a cut mark, so that what the cut left of a secret is masked like any other.
+ */
+export function readCloseReason(reason: Buffer): string {
+  const text = reason.toString('utf8');
+  return reason.length > MAX_CLOSE_REASON_BYTES - LONGEST_UTF8_TAIL ? `${text}…` : text;
+}

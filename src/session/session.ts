@@ -17,7 +17,7 @@ import {
   type SessionEnding,
   type SessionFailure,
 } from './failures.js';
-import { parseFrame, toBuffer, triggerFrame } from './frame.js';
+import { parseFrame, readCloseReason, toBuffer, triggerFrame } from './frame.js';
 
 /** Opens a WebSocket; a parameter so tests and embedders can wrap or replace the client. */
 export type ConnectFn = (url: string, protocols: string[], options: ClientOptions) => WebSocket;
@@ -242,7 +242,7 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
     });
 
     socket.on('close', (code: number, reasonBuffer: Buffer) => {
-      const reason = reasonBuffer.toString('utf8');
+      const reason = readCloseReason(reasonBuffer);
       if (ended) {
         // A close we started: report the server's answer when it sent one.
         if (outcome !== null && outcome.close === null && code !== 1005 && code !== 1006) {

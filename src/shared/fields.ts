@@ -31,7 +31,10 @@ export function areDeepEqual(a: unknown, b: unknown): boolean {
   return keys.every((key) => Object.hasOwn(right, key) && areDeepEqual(left[key], right[key]));
 }
 
-/** Shortens text for display to at most `max` characters, marking the cut with an ellipsis. */
+/**
+ * Shortens text for display to at most `max` characters, marking the cut with an ellipsis, which is
+ * how the redactor finds what a cut left of a secret.
+ */
 export function truncateText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

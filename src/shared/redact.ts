@@ -70,9 +70,38 @@ function variantsOf(secret: string): string[] {
   return variants.filter((variant) => variant.length >= MIN_SECRET_LENGTH);
 }
 
+/** The mark ws-validate leaves where it shortened a text (see `truncateText`). */
+export const CUT_MARK = '…';
+
+// A cut that leaves fewer characters of a secret leaves them: they say nothing about it, every JWT
+// starts with the same few, and masking them would mangle ordinary text that ends in them.
+const MIN_CUT_PREFIX = 4;
+
+/** The length of the longest proper prefix of `literal` (at least MIN_CUT_PREFIX) ending at `at`. */
+function prefixBefore(text: string, at: number, literal: string): number {
+  for (let length = Math.min(literal.length - 1, at); length >= MIN_CUT_PREFIX; length -= 1) {
+    if (text.startsWith(literal.slice(0, length), at - length)) return length;
+  }
+  return 0;
+}
+
+/** Masks what a cut left of a secret: a prefix of one just before a cut mark. */
+function maskCutPrefixes(text: string, literals: readonly string[]): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(CUT_MARK); at !== -1; at = text.indexOf(CUT_MARK, at + 1)) {
+    const longest = Math.max(0, ...literals.map((literal) => prefixBefore(text, at, literal)));
+    if (longest === 0) continue;
+    out += text.slice(from, Math.max(from, at - longest)) + REDACTED;
+    from = at;
+  }
+  return out + text.slice(from);
+}
+
 /**
  * Creates a function that masks the given secrets (and their base64, base64url, URL-encoded and
- * JWT-signature forms) plus every token-shaped value (`token=`, `Bearer`, `jwt.` subprotocols,
+ * JWT-signature forms), what a cut left of one (4 or more of its first characters just before a
+ * `…`), plus every token-shaped value (`token=`, `Bearer`, `jwt.` subprotocols,
  * `X-E2E-Bypass-Key`, JWT signatures) in a text; secrets shorter than 8 characters are ignored.
  */
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
@@ -86,6 +115,9 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
     let masked = text;
     for (const literal of literals) {
       if (masked.includes(literal)) masked = masked.split(literal).join(REDACTED);
+    }
+    if (literals.length > 0 && masked.includes(CUT_MARK)) {
+      masked = maskCutPrefixes(masked, literals);
     }
     return maskPatterns(masked);
   };
@@ -112,4 +144,22 @@ export function redactUrl(url: string): string {
     withoutPassword.slice(0, queryStart) +
     withoutPassword.slice(queryStart).replace(URL_PARAM, `$1${REDACTED}`)
   );
+}
+
+/**
+ * A copy of a JSON-like value with every string, keys included, passed through `redact`: a
+ * document is masked before any renderer escapes or shortens it, which could split a secret.
+ * Objects come back without a prototype, so that a `__proto__` member stays a member.
+ */
+export function redactStrings<T>(value: T, redact: (text: string) => string): T {
+  return redactValue(value, redact) as T;
+}
+
+function redactValue(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
+  if (typeof value !== 'object' || value === null) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(value)) out[redact(key)] = redactValue(item, redact);
+  return out;
 }

@@ -4,6 +4,7 @@ import { ensureDir } from '../shared/ensure-dir.js';
 import { finished } from 'node:stream/promises';
 
 import { UsageError } from '../shared/errors.js';
+import { redactStrings } from '../shared/redact.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import {
   DEFAULT_RECORD_FRAME_LIMIT,
@@ -129,18 +130,8 @@ function redactLine(line: string, redact: (text: string) => string): string {
     JSON.parse(redacted);
     return redacted;
   } catch {
-    return JSON.stringify(redactValue(JSON.parse(line), redact));
+    return JSON.stringify(redactStrings(JSON.parse(line) as unknown, redact));
   }
-}
-
-function redactValue(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
-  if (typeof value !== 'object' || value === null) return value;
-  // No prototype, so a `__proto__` member stays a member.
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const [key, item] of Object.entries(value)) out[redact(key)] = redactValue(item, redact);
-  return out;
 }
 
 function unwritable(path: string, error: Error): UsageError {

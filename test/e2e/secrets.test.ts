@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { runCli } from '../helpers/cli.js';
 import { signTestToken } from '../helpers/server-client.js';
+import { canonicalEvents, startWsFaultServer, type FaultServer } from '../helpers/fault-servers.js';
 
 const SECRET = 'planted-jwt-secret-7f3a9c2e5b1d';
 const FAST = ['--first-event-timeout', '1s', '--timeout', '3s', '--grace', '50ms'];
@@ -186,4 +187,88 @@ describe.concurrent('a planted token never reaches any output or file', () => {
       expect(text.includes(SECRET), `the jwt secret in ${where}`).toBe(false);
     }
   });
+});
+
+// A token a hostile server echoes where ws-validate shortens text: every cut must hide the part of
+// the token it leaves, whatever the offset.
+const CANARY = 'SECRETCANARY-opaque-0123456789abcdefghij';
+// A cut that leaves fewer characters of a secret leaves them: they say nothing about it, and a
+// JWT's first characters are those of every JWT.
+const MIN_PREFIX = 4;
+
+/** Pads `text` on the left so that a cut after `kept` characters leaves `offset` characters of the canary. */
+function cutAt(kept: number, offset: number, fill: string): string {
+  return fill.repeat(kept - offset) + CANARY;
+}
+
+let cutServer: FaultServer;
+
+describe('a token cut by shortening, at every offset', () => {
+  beforeAll(async () => {
+    cutServer = await startWsFaultServer(async (peer) => {
+      const offset = Number(new URL(peer.url, 'ws://x').searchParams.get('offset'));
+      const ids = await peer.trigger;
+      const [started, thinking, executing, toolCompleted] = canonicalEvents(ids);
+      peer.send(started);
+      // A schema failure's `actual` keeps 59 characters of the JSON value, the opening quote first.
+      peer.send({ ...thinking, timestamp: cutAt(58, offset, 'a') });
+      // The invalid_frame diagnosis quotes 79 characters of a non-JSON frame.
+      peer.ws.send(cutAt(79, offset, 'b'));
+      // An unknown type is listed under 99 characters.
+      peer.send({ type: cutAt(99, offset, 'c') });
+      // --verbose shows 400 characters of a frame: `{"type":"heartbeat","pad":"` is 27 of them.
+      peer.send({ type: 'heartbeat', pad: cutAt(373, offset, 'd') });
+      peer.send(executing);
+      peer.send(toolCompleted);
+      // An error text is quoted up to 299 characters.
+      peer.send({
+        type: 'agent_error',
+        run_id: ids.runId,
+        thread_id: ids.threadId,
+        timestamp: 1,
+        data: { error: cutAt(299, offset, 'e') },
+      });
+      // A close reason is cut by the server's own WebSocket library at the protocol's 123 bytes.
+      peer.ws.close(4000, cutAt(123, offset, 'f').slice(0, 123));
+    });
+  });
+
+  afterAll(async () => {
+    await cutServer.close();
+  });
+
+  it.concurrent.each(Array.from({ length: CANARY.length + 1 }, (_, offset) => offset))(
+    'cut after %i characters of the token: no output holds 4 or more of them',
+    async (offset) => {
+      const out = join(root, `cut-${offset}`);
+      await mkdir(out, { recursive: true });
+      const result = await runCli(
+        [
+          ...['--url', `${cutServer.url}?offset=${offset}`, '--token', CANARY, '--verbose'],
+          ...['--grace', '300ms', '--timeout', '3s'],
+          ...fileArgs(out),
+        ],
+        { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(out, 'step-summary.md') } },
+      );
+      expect(result.code, result.stderr).toBe(1);
+      const outputs: Record<string, string> = {
+        stdout: result.stdout,
+        stderr: result.stderr,
+        ...(await readAll(out)),
+      };
+      expect(Object.keys(outputs)).toHaveLength(7);
+      // The run did show the padded value (shortened, but for the last offset).
+      expect(result.stdout).toMatch(
+        offset < CANARY.length ? /actual: +"a+\S*…/ : /actual: +"a+\*\*\*"/,
+      );
+      for (const [where, text] of Object.entries(outputs)) {
+        for (let length = MIN_PREFIX; length <= CANARY.length; length += 1) {
+          const prefix = CANARY.slice(0, length);
+          expect(text.includes(prefix), `${length} characters of the token in ${where}`).toBe(
+            false,
+          );
+        }
+      }
+    },
+  );
 });

@@ -33,6 +33,8 @@ export interface FaultServer {
 /** One accepted WebSocket connection of a purpose-built server. */
 export interface FaultPeer {
   ws: WebSocket;
+  /** The path and query of the upgrade request, e.g. `/ws?offset=3`. */
+  url: string;
   /** Resolves with the ids of the first JSON frame the client sent (its trigger). */
   trigger: Promise<RunIds>;
   /** Sends a JSON value as one text frame (ignored once the socket is closed). */
@@ -180,7 +182,8 @@ export async function startWsFaultServer(
       const send = (value: unknown): void => {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(value));
       };
-      void Promise.resolve(onConnection({ ws, trigger, send })).catch(() => ws.terminate());
+      const peer = { ws, url: req.url ?? '/', trigger, send };
+      void Promise.resolve(onConnection(peer)).catch(() => ws.terminate());
     });
   });
 

@@ -23,6 +23,24 @@ describe('createRedactor', () => {
     expect(redact(input)).toBe(expected);
   });
 
+  it.each([
+    ['at the end of a shortened text', `actual: "xx${JWT.slice(0, 30)}…`, 'actual: "xx***…'],
+    [
+      'in the middle of a longer text',
+      `got ${JWT.slice(0, 12)}… (expected a string)`,
+      'got ***… (expected a string)',
+    ],
+    ['of an encoded form', `${Buffer.from(JWT).toString('base64url').slice(0, 9)}…`, '***…'],
+    ['of each of two secrets', 'e2e-bypass… and e2e-…', '***… and ***…'],
+  ])('masks what a cut left of a secret %s', (_name, input, expected) => {
+    expect(redact(input)).toBe(expected);
+  });
+
+  it('leaves fewer than 4 characters of a secret before a cut, and prefixes without a cut mark', () => {
+    expect(redact('the answer is e2e…')).toBe('the answer is e2e…');
+    expect(redact(`${JWT.slice(0, 20)} and more`)).toBe(`${JWT.slice(0, 20)} and more`);
+  });
+
   it('ignores secrets shorter than 8 characters', () => {
     expect(redact('a short story')).toBe('a short story');
   });

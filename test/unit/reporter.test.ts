@@ -12,6 +12,7 @@ import { REPORT_FORMATS } from '../../src/report/formats.js';
 import { renderAggregateJson, renderJson } from '../../src/report/json.js';
 import { REPORTERS } from '../../src/report/reporter.js';
 import { parseReportTarget } from '../../src/settings/parse.js';
+import { redactStrings } from '../../src/shared/redact.js';
 
 function loadReport(name: string): RunReport {
   const url = new URL(`../fixtures/reports/${name}.json`, import.meta.url);
@@ -102,25 +103,54 @@ describe('emit', () => {
     return { stdout, stderr, files: (name) => readFile(join(dir, name), 'utf8') };
   }
 
+  const redact = (text: string): string => text.replaceAll('thread-0002', '***');
+
   it('writes every --report file of a run and of an aggregate through its reporter, redacted', async () => {
     const { files } = await emitBoth(false);
-    const redact = (text: string): string => text.replaceAll('thread-0002', '***');
     expect(await files('run.junit')).toBe(redact(golden('junit-fail.xml')));
-    expect(await files('run.markdown')).toBe(redact(golden('markdown-fail.md')));
+    // The report is masked before it is rendered, so Markdown escapes the mask like any text.
+    expect(await files('run.markdown')).toBe(
+      golden('markdown-fail.md').replaceAll('thread-0002', '\\*\\*\\*'),
+    );
     expect(await files('run.json')).toBe(redact(renderJson(loadReport('fail'))));
-    const aggregate = twoRuns();
+    const aggregate = redactStrings(twoRuns(), redact);
     for (const format of REPORT_FORMATS) {
-      expect(await files(`runs.${format}`)).toBe(
-        redact(REPORTERS[format].renderAggregate(aggregate)),
-      );
+      expect(await files(`runs.${format}`)).toBe(REPORTERS[format].renderAggregate(aggregate));
     }
+  });
+
+  it('masks the report before any renderer escapes its text, which could split a secret', async () => {
+    // Markdown escapes an underscore before a dash: a secret masked only after rendering would leak.
+    const secret = 'tok_-opaque-secret-value';
+    const report = loadReport('fail');
+    report.warnings = [`the server said ${secret}`];
+    dir = await mkdtemp(join(tmpdir(), 'ws-validate-emit-'));
+    let stdout = '';
+    await emitRunReport(report, {
+      json: false,
+      quiet: false,
+      verbose: false,
+      reports: [{ format: 'markdown', path: 'r.md' }],
+      stepSummary: false,
+      annotations: false,
+      env: {},
+      chalk: new Chalk({ level: 0 }),
+      stdout: (text) => (stdout += text),
+      stderr: () => undefined,
+      redact: (text) => text.replaceAll(secret, '***'),
+      cwd: dir,
+    });
+    const markdown = await readFile(join(dir, 'r.md'), 'utf8');
+    expect(markdown).toContain('- the server said \\*\\*\\*');
+    expect(markdown).not.toContain('opaque-secret-value');
+    expect(stdout).toContain('the server said ***');
   });
 
   it('appends both markdown renderings to the step summary and prints annotations', async () => {
     const { stdout, stderr, files } = await emitBoth(false);
     expect(await files('summary.md')).toBe(
-      `${golden('markdown-fail.md').replaceAll('thread-0002', '***')}\n` +
-        `${REPORTERS.markdown.renderAggregate(twoRuns())}\n`,
+      `${golden('markdown-fail.md').replaceAll('thread-0002', '\\*\\*\\*')}\n` +
+        `${REPORTERS.markdown.renderAggregate(redactStrings(twoRuns(), redact))}\n`,
     );
     expect(stdout).toContain('FAIL  3/5 events');
     expect(stdout).toContain('FAIL  1/2 runs passed (50.0% < 100.0%)');
@@ -129,6 +159,6 @@ describe('emit', () => {
 
   it('prints the JSON rendering on stdout with --json', async () => {
     const { stdout } = await emitBoth(true);
-    expect(stdout).toBe(renderJson(loadReport('fail')) + renderAggregateJson(twoRuns()));
+    expect(stdout).toBe(redact(renderJson(loadReport('fail')) + renderAggregateJson(twoRuns())));
   });
 });

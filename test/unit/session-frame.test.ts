@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrame, toBuffer, triggerFrame } from '../../src/session/frame.js';
+import { parseFrame, readCloseReason, toBuffer, triggerFrame } from '../../src/session/frame.js';
 
 describe('frame records', () => {
   it('records the trigger as sent: members that JSON drops are gone, size in bytes', () => {
@@ -47,5 +47,15 @@ describe('frame records', () => {
   it('joins a fragmented message and copies an ArrayBuffer', () => {
     expect(toBuffer([Buffer.from('ab'), Buffer.from('c')]).toString()).toBe('abc');
     expect(toBuffer(new Uint8Array([0x61, 0x62]).buffer).toString()).toBe('ab');
+  });
+});
+
+describe('close reasons', () => {
+  it('mark a reason at the 123-byte limit as cut, and leave a shorter one as it came', () => {
+    expect(readCloseReason(Buffer.from('done'))).toBe('done');
+    expect(readCloseReason(Buffer.from('x'.repeat(120)))).toBe('x'.repeat(120));
+    expect(readCloseReason(Buffer.from('x'.repeat(123)))).toBe(`${'x'.repeat(123)}…`);
+    // A cut on a character boundary leaves up to 3 bytes unused.
+    expect(readCloseReason(Buffer.from(`${'x'.repeat(119)}é`))).toBe(`${'x'.repeat(119)}é…`);
   });
 });

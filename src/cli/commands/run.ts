@@ -3,7 +3,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { secretsOf } from '../secrets.js';
 import { type CliIo } from '../io.js';
 import { loadConfig } from '../../settings/config-file.js';
-import { stringifySafely } from '../../shared/fields.js';
+import { stringifySafely, truncateText } from '../../shared/fields.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../report/emit.js';
 import { WsValidateError } from '../../shared/errors.js';
 import type { FrameRecord } from '../../contract/frames.js';
@@ -96,14 +96,22 @@ function createDeps(io: CliIo, out: Output, settings: RunSettings): RunDeps {
     ...(settings.output.verbose
       ? {
           onFrame: (frame: FrameRecord, run: number) =>
-            out.stderr(describeFrame(frame, run, settings.runs)),
+            out.stderr(describeFrame(frame, run, settings.runs, out.redact)),
         }
       : {}),
   };
 }
 
-/** One line per frame for --verbose: direction, sequence, arrival time and the frame itself. */
-export function describeFrame(frame: FrameRecord, runIndex: number, runs: number): string {
+/**
+ * One line per frame for --verbose: direction, sequence, arrival time and the frame itself, masked
+ * by `redact` before it is shortened, so that no cut leaves part of a secret.
+ */
+export function describeFrame(
+  frame: FrameRecord,
+  runIndex: number,
+  runs: number,
+  redact: (text: string) => string,
+): string {
   const arrow = frame.dir === 'out' ? '→' : '←';
   const at = frame.atMs === null ? '' : ` +${Math.round(frame.atMs)}ms`;
   const body =
@@ -112,8 +120,6 @@ export function describeFrame(frame: FrameRecord, runIndex: number, runs: number
       : frame.kind === 'text'
         ? `(non-JSON text) ${frame.text ?? ''}`
         : `(binary, ${frame.size} bytes)`;
-  const clipped =
-    body.length > VERBOSE_FRAME_CHARS ? `${body.slice(0, VERBOSE_FRAME_CHARS)}…` : body;
   const run = runs > 1 ? `[run ${runIndex + 1}] ` : '';
-  return `${run}${arrow} #${frame.seq}${at} ${clipped}\n`;
+  return `${run}${arrow} #${frame.seq}${at} ${truncateText(redact(body), VERBOSE_FRAME_CHARS)}\n`;
 }
