@@ -1,6 +1,7 @@
 import { ExitCode, WsValidateError } from '../shared/errors.js';
 import { flattenLines } from '../shared/fields.js';
 import { readVersion } from '../shared/package.js';
+import { escapeControl } from '../shared/printable.js';
 import { createRedactor } from '../shared/redact.js';
 import type { CliIo } from './io.js';
 
@@ -47,7 +48,9 @@ export function reportError(
   io: CliIo,
   redact: (text: string) => string = createRedactor([]),
 ): number {
-  const say = (text: string): void => void io.stderr.write(`${redact(flattenLines(text))}\n`);
+  // Messages may quote a server (a close reason, an HTTP status text): shown escaped, on one line.
+  const say = (text: string): void =>
+    void io.stderr.write(`${escapeControl(redact(flattenLines(text)))}\n`);
   if (isCommanderError(error)) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
       return ExitCode.Pass;

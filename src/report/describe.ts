@@ -1,3 +1,4 @@
+import { escapeControl } from '../shared/printable.js';
 import { describeFieldError, type EventResult } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
 
@@ -28,27 +29,14 @@ export function formatOffset(ms: number | null): string {
   return ms === null ? '—' : `+${formatDuration(ms)}`;
 }
 
-/** Removes ANSI escape sequences (CSI and OSC) and nothing else. */
-export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const ansi = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-  return text.replace(ansi, '');
+/** Server text fit for any report: control characters escaped (see `escapeControl`), lines kept. */
+export function printable(text: string): string {
+  return escapeControl(text, { keepLines: true });
 }
 
-/** Removes ANSI escape sequences and control characters except newline and tab; CRLF and CR become LF. */
-export function stripControl(text: string): string {
-  // A server can put escape sequences in its error text; they must not reach a terminal or a CI log.
-  return (
-    stripAnsi(text)
-      .replace(/\r\n?/g, '\n')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-  );
-}
-
-/** Flattens text to one line for headers and lists, control characters removed. */
+/** Flattens text to one line for headers and lists, control characters escaped. */
 export function oneLine(text: string): string {
-  return stripControl(text).replace(/\s*\n\s*/g, ' ');
+  return printable(text).replace(/\s*\n\s*/g, ' ');
 }
 
 /** Counts passed events and judged rules in a report. */

@@ -2,7 +2,8 @@ import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import { describeFieldError } from '../contract/types.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
-import { describeEventProblem, formatRate, stripAnsi } from './describe.js';
+import { escapeControl } from '../shared/printable.js';
+import { describeEventProblem, formatRate } from './describe.js';
 
 /** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
 export function renderGithubAnnotations(report: RunReport): string[] {
@@ -41,12 +42,10 @@ export function renderAggregateAnnotations(agg: AggregateReport): string[] {
   return [annotation('error', 'ws-validate: pass rate', [summary, ...failures].join('\n'))];
 }
 
-/** Escapes an annotation message as GitHub's runner expects: `%`, carriage return and newline. */
+/** Escapes an annotation message as GitHub's runner expects (`%`, CR, LF), other controls as `\u001b`. */
 export function escapeGithubData(value: string): string {
-  return stripControlKeepBreaks(value)
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A');
+  // Line breaks have their own escapes in the runner's syntax; every other control shows escaped.
+  return escapeControl(value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** Escapes an annotation property value (e.g. `title`): the message escapes plus `:` and `,`. */
@@ -61,10 +60,4 @@ function annotation(
 ): string {
   const properties = title === undefined ? '' : ` title=${escapeGithubProperty(title)}`;
   return `::${level}${properties}::${escapeGithubData(message)}`;
-}
-
-// Carriage returns have their own escape in the runner's syntax, so only the other control characters go.
-function stripControlKeepBreaks(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return stripAnsi(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
 }

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { defuseWorkflowCommands } from '../shared/printable.js';
 import { isRequiredEvent, REQUIRED_EVENTS } from '../contract/types.js';
 import type { FieldError, RuleResult } from '../contract/types.js';
 import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
@@ -11,7 +12,7 @@ import {
   formatRate,
   joinSections,
   oneLine,
-  stripControl,
+  printable,
 } from './describe.js';
 
 /** Options of the human renderer. */
@@ -45,7 +46,8 @@ export function renderHuman(report: RunReport, options: HumanOptions): string {
     renderError(report, chalk),
     [renderVerdictLine(report, chalk)],
   ];
-  return joinSections(sections);
+  // A line of server text that starts with `::` would be a workflow command in a CI log.
+  return defuseWorkflowCommands(joinSections(sections));
 }
 
 /** Renders the final verdict line alone, e.g. `PASS  5/5 events · 6/6 rules · 1.2s` (for --quiet). */
@@ -234,7 +236,7 @@ function renderError(report: RunReport, chalk: ChalkInstance): string[] {
 
 // Keeps a multi-line message under its own column instead of back at the left margin.
 function indentContinuation(text: string, indent: string): string {
-  return stripControl(text).replace(/\r\n|\n/g, `\n${indent}`);
+  return printable(text).replace(/\n/g, `\n${indent}`);
 }
 
 /** Options of `renderAggregateHuman`. */
@@ -281,7 +283,7 @@ export function renderAggregateHuman(agg: AggregateReport, options: AggregateHum
     [`throughput ${a.sessionsPerSecond.toFixed(2)} sessions/s · ${formatDuration(a.durationMs)}`],
     [renderAggregateVerdictLine(agg, chalk)],
   ];
-  return joinSections(sections);
+  return defuseWorkflowCommands(joinSections(sections));
 }
 
 /** Renders the last line of the aggregate alone, e.g. `PASS  19/20 runs passed (95.0% ≥ 90.0%) · 47.6s`. */

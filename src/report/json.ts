@@ -1,3 +1,4 @@
+import { escapeJsonControl } from '../shared/printable.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 
@@ -38,7 +39,7 @@ const NESTED_KEYS: Record<string, readonly string[]> = {
 
 /** Renders a run report as pretty JSON (2-space indent) with a fixed key order and a trailing newline. */
 export function renderJson(report: RunReport): string {
-  return `${JSON.stringify(orderReport(report), null, 2)}\n`;
+  return `${escapeJsonControl(JSON.stringify(orderReport(report), null, 2))}\n`;
 }
 
 /** Renders the aggregate report as pretty JSON (2-space indent) with a trailing newline. */
@@ -61,7 +62,7 @@ export function renderAggregateJson(agg: AggregateReport): string {
     })),
     aggregate: agg.aggregate,
   };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  return `${escapeJsonControl(JSON.stringify(ordered, null, 2))}\n`;
 }
 
 function orderReport(report: RunReport): Record<string, unknown> {

@@ -3,7 +3,7 @@ import type { EventResult, FieldError } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
-import { stripControl } from './describe.js';
+import { printable } from './describe.js';
 
 /** Options of the JUnit renderer. */
 export interface JunitOptions {
@@ -156,7 +156,7 @@ function seconds(ms: number): string {
 
 // XML 1.0 forbids most control characters, U+FFFE/U+FFFF and lone surrogates even as references.
 function clean(value: string): string {
-  return stripControl(value).replace(
+  return printable(value).replace(
     /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
     '',
   );

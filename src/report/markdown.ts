@@ -8,7 +8,7 @@ import {
   formatDuration,
   formatOffset,
   formatRate,
-  stripControl,
+  printable,
 } from './describe.js';
 
 const VERDICT_HEADING = {
@@ -126,7 +126,7 @@ function code(identifier: string): string {
 // Text from servers must not turn into markup, links or extra table cells in a PR comment.
 function inline(value: string): string {
   return (
-    stripControl(value)
+    printable(value)
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')

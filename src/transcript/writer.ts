@@ -4,6 +4,7 @@ import { ensureDir } from '../shared/ensure-dir.js';
 import { finished } from 'node:stream/promises';
 
 import { UsageError } from '../shared/errors.js';
+import { escapeJsonControl } from '../shared/printable.js';
 import { redactStrings } from '../shared/redact.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import {
@@ -86,7 +87,8 @@ export async function createTranscriptWriter(
 
   const append = (line: string): void => {
     if (closing !== null) throw new Error(`transcript ${path} is already closed`);
-    pending += redactLine(line, redact) + '\n';
+    // DEL and C1 controls stay raw in JSON; escaped, a recording is safe to print.
+    pending += escapeJsonControl(redactLine(line, redact)) + '\n';
     if (pending.length >= FLUSH_BYTES) flush();
     else scheduled ??= setImmediate(flush);
   };

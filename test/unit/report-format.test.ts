@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeFieldError } from '../../src/contract/types.js';
-import { formatDuration, formatOffset, oneLine, stripControl } from '../../src/report/describe.js';
+import { formatDuration, formatOffset, oneLine, printable } from '../../src/report/describe.js';
+import { defuseWorkflowCommands, escapeJsonControl } from '../../src/shared/printable.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -27,15 +28,31 @@ describe('formatOffset', () => {
   });
 });
 
-describe('stripControl', () => {
+describe('printable', () => {
   it.each([
     ['plain', 'plain'],
-    ['\u001b[31mred\u001b[0m', 'red'],
-    ['\u001b]8;;http://x\u0007link\u001b]8;;\u0007', 'link'],
-    ['a\r\nb\rc', 'a\nb\nc'],
-    ['tab\tkept\u0000\u0007\u009b', 'tab\tkept'],
+    ['\u001b[31mred\u001b[0m', '\\u001b[31mred\\u001b[0m'],
+    ['\u001b]8;;http://x\u0007link', '\\u001b]8;;http://x\\u0007link'],
+    ['a\r\nb\rc', 'a\nb\\u000dc'],
+    ['tab\tkept\u0000\u009b\u007f', 'tab\tkept\\u0000\\u009b\\u007f'],
   ])('turns %j into %j', (input, output) => {
-    expect(stripControl(input)).toBe(output);
+    expect(printable(input)).toBe(output);
+  });
+});
+
+describe('escapeJsonControl', () => {
+  it('escapes DEL and C1 controls, which JSON.stringify leaves raw, and keeps the JSON valid', () => {
+    const json = escapeJsonControl(JSON.stringify({ a: 'x\u007f\u009b\u0085é' }));
+    expect(json).toBe('{"a":"x\\u007f\\u009b\\u0085é"}');
+    expect(JSON.parse(json)).toEqual({ a: 'x\u007f\u009b\u0085é' });
+  });
+});
+
+describe('defuseWorkflowCommands', () => {
+  it('escapes the colon that would start a workflow command, indented or not, and nothing else', () => {
+    expect(defuseWorkflowCommands('ok\n::error::x\n   ::warning::y\na::b')).toBe(
+      'ok\n\\u003a:error::x\n   \\u003a:warning::y\na::b',
+    );
   });
 });
 

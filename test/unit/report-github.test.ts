@@ -35,12 +35,12 @@ describe('renderGithubAnnotations', () => {
     ]);
   });
 
-  it('escapes percent signs and line breaks and drops escape sequences', () => {
+  it('escapes percent signs and line breaks, and shows escape sequences escaped', () => {
     expect(renderGithubAnnotations(loadReport('special'))).toEqual([
       `::error title=ws-validate%3A agent_started fail::name is "<script>" & 'x' | y%0Asecond line (expected string, actual <script>)`,
       `::error title=ws-validate%3A rule order::a|b <c>%0Athen "d" & 'e'`,
-      `::error title=ws-validate%3A server_error::server said 100%25 "<oops>" | done%0D%0Abye`,
-      '::warning::colour red, here: 50%25',
+      `::error title=ws-validate%3A server_error::server said 100%25 "<oops>" | done%0D%0Abye\\u0007`,
+      '::warning::colour \\u001b[31mred\\u001b[0m, here: 50%25',
     ]);
   });
 
@@ -60,7 +60,8 @@ describe('escapeGithubData', () => {
     ['a\r\nb', 'a%0D%0Ab'],
     ['literal %0A', 'literal %250A'],
     ['a: b, c', 'a: b, c'],
-    ['bell\u0007 and \u001b[1mbold\u001b[22m', 'bell and bold'],
+    ['bell\u0007 and \u001b[1mbold\u001b[22m', 'bell\\u0007 and \\u001b[1mbold\\u001b[22m'],
+    ['tab\there, DEL\u007f, CSI\u009b', 'tab\\u0009here, DEL\\u007f, CSI\\u009b'],
   ])('escapes %j as %j', (input, output) => {
     expect(escapeGithubData(input)).toBe(output);
   });

@@ -75,7 +75,7 @@ describe('renderJunit', () => {
     expect(renderJunit(loadReport('auth-error'))).toBe(golden('junit-auth-error.xml'));
   });
 
-  it('matches the golden output with special characters escaped and control characters dropped', () => {
+  it('matches the golden output with special characters and control characters escaped', () => {
     const out = renderJunit(loadReport('special'), { suiteName: 'nightly <smoke> & more' });
     expect(out).toBe(golden('junit-special.xml'));
   });
@@ -118,8 +118,8 @@ describe('renderJunit', () => {
     };
     const xml = renderJunit(report);
     expect(xmlProblems(xml)).toEqual([]);
-    expect(xml).toContain('ab');
-    expect(xml).toContain('c&quot;d&apos;e&lt;f&gt;&amp;gh');
+    expect(xml).toContain('a\\u0000b');
+    expect(xml).toContain('c&quot;d&apos;e&lt;f&gt;&amp;g\\u001b[2Jh');
   });
 
   it.each(['pass', 'fail', 'auth-error', 'special'])(

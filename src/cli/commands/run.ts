@@ -4,6 +4,7 @@ import { secretsOf } from '../secrets.js';
 import { type CliIo } from '../io.js';
 import { loadConfig } from '../../settings/config-file.js';
 import { stringifySafely, truncateText } from '../../shared/fields.js';
+import { escapeControl } from '../../shared/printable.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../report/emit.js';
 import { WsValidateError } from '../../shared/errors.js';
 import type { FrameRecord } from '../../contract/frames.js';
@@ -104,7 +105,7 @@ function createDeps(io: CliIo, out: Output, settings: RunSettings): RunDeps {
 
 /**
  * One line per frame for --verbose: direction, sequence, arrival time and the frame itself, masked
- * by `redact` before it is shortened, so that no cut leaves part of a secret.
+ * by `redact` before it is shortened (no cut leaves part of a secret), control characters escaped.
  */
 export function describeFrame(
   frame: FrameRecord,
@@ -121,5 +122,7 @@ export function describeFrame(
         ? `(non-JSON text) ${frame.text ?? ''}`
         : `(binary, ${frame.size} bytes)`;
   const run = runs > 1 ? `[run ${runIndex + 1}] ` : '';
-  return `${run}${arrow} #${frame.seq}${at} ${truncateText(redact(body), VERBOSE_FRAME_CHARS)}\n`;
+  // One line per frame, whatever it holds: its line breaks and escape sequences show escaped.
+  const shown = escapeControl(truncateText(redact(body), VERBOSE_FRAME_CHARS));
+  return `${run}${arrow} #${frame.seq}${at} ${shown}\n`;
 }
