@@ -1,10 +1,14 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   AuthError,
   ConnectionError,
   InterruptedError,
   type WsValidateError,
 } from '../shared/errors.js';
+import { errorCode, isTlsError, TLS_HINT } from '../shared/network-errors.js';
 import { redactUrl } from '../shared/redact.js';
+import type { Trust } from '../shared/trust.js';
 import { DEFAULT_PERMISSIONS } from './mint.js';
 
 /** Path of the auth service's E2E simulation endpoint. */
@@ -23,84 +27,68 @@ export interface E2eTokenOptions {
   timeoutMs: number;
   /** Aborted on Ctrl-C: the request stops and the run is reported as interrupted. */
   signal?: AbortSignal;
-  fetchFn?: typeof fetch;
+  /** The certificates an https:// auth service is checked against (--ca, --insecure). */
+  trust?: Trust;
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
+// An access token answer is small; anything this large is not the auth service.
+const MAX_BODY_BYTES = 1024 * 1024;
 
-function describeNetworkError(error: unknown): string {
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (cause !== undefined && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
+/** What the auth service answered: its status, a redirect's Location, and its body. */
+interface Answer {
+  status: number;
+  location: string | undefined;
+  body: string;
 }
 
 /**
  * Gets an access token from the auth service's E2E simulation endpoint (`POST /auth/e2e/test-auth`
- * with `X-E2E-Bypass-Key`); a rejected key or production refusal is an AuthError, anything else
- * that goes wrong on the way a ConnectionError.
+ * with `X-E2E-Bypass-Key`), following no redirect, so the key goes to the configured address only;
+ * a rejected key or production refusal is an AuthError, anything else that goes wrong on the way a
+ * ConnectionError.
  */
 export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
-  const fetchFn = options.fetchFn ?? fetch;
   const endpoint = `${options.authUrl.replace(/\/+$/, '')}${E2E_AUTH_PATH}`;
   const shown = redactUrl(endpoint);
-  const body = {
+  const body = JSON.stringify({
     email: options.email,
     name: options.name ?? options.email.split('@')[0] ?? options.email,
     permissions: [...(options.permissions ?? DEFAULT_PERMISSIONS)],
     simulate_oauth: true,
-  };
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-  let response: Response;
+  });
+  let answer: Answer;
   try {
-    response = await fetchFn(endpoint, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        'X-E2E-Bypass-Key': options.key,
-      },
-      body: JSON.stringify(body),
-      signal,
-    });
+    answer = await post(endpoint, body, options);
   } catch (error) {
     throw unreachable(shown, options.timeoutMs, error, options.signal?.aborted);
   }
-
-  if (response.status === 401) {
-    await response.body?.cancel();
+  const { status } = answer;
+  if (status >= 300 && status < 400) {
+    const to = answer.location === undefined ? '' : ` to ${redactUrl(answer.location)}`;
+    throw new ConnectionError(
+      'AUTH_SERVICE_REDIRECT',
+      `The auth service at ${shown} answered HTTP ${status} with a redirect${to}, which was not followed: the E2E key goes to the configured address only.`,
+      { hint: 'Set the environment\'s "authUrl" to the address the service really answers on.' },
+    );
+  }
+  if (status === 401) {
     throw new AuthError(
       'E2E_KEY_REJECTED',
       `The auth service at ${shown} rejected the E2E key (HTTP 401).`,
-      {
-        hint: 'Check the E2E bypass key for this environment.',
-      },
+      { hint: 'Check the E2E bypass key for this environment.' },
     );
   }
-  if (response.status === 403) {
-    await response.body?.cancel();
+  if (status === 403) {
     throw new AuthError(
       'E2E_FORBIDDEN',
       `The auth service at ${shown} refused E2E authentication (HTTP 403), as it does in production.`,
       { hint: 'Use a token given directly, or run against a test environment.' },
     );
   }
-
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw unreachable(shown, options.timeoutMs, error, options.signal?.aborted);
-  }
-  if (!response.ok) {
-    throw badResponse(shown, `answered HTTP ${response.status}`);
-  }
+  if (status < 200 || status >= 300) throw badResponse(shown, `answered HTTP ${status}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(answer.body);
   } catch (error) {
     throw badResponse(shown, 'answered with a body that is not JSON', error);
   }
@@ -114,6 +102,58 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
   return token;
 }
 
+/** Posts `body` and reads the answer, within the deadline, never following a redirect. */
+function post(endpoint: string, body: string, options: E2eTokenOptions): Promise<Answer> {
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const url = new URL(endpoint);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const trust = options.trust ?? { ca: null, insecure: false };
+  return new Promise<Answer>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          'X-E2E-Bypass-Key': options.key,
+        },
+        signal,
+        ...(trust.ca === null ? {} : { ca: trust.ca }),
+        ...(trust.insecure ? { rejectUnauthorized: false } : {}),
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > MAX_BODY_BYTES) {
+            req.destroy(new Error(`the answer is larger than ${MAX_BODY_BYTES} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
 function unreachable(
   shown: string,
   timeoutMs: number,
@@ -122,9 +162,18 @@ function unreachable(
 ): WsValidateError {
   if (interrupted)
     return new InterruptedError(`the request to the auth service at ${shown} was interrupted`);
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (isTlsError(code, detail) && !isTimeout(error)) {
+    return new ConnectionError(
+      'TLS_FAILED',
+      `The TLS handshake with the auth service at ${shown} failed: ${detail}${code === undefined ? '' : ` (${code})`}.`,
+      { hint: TLS_HINT, cause: error },
+    );
+  }
   const message = isTimeout(error)
     ? `The auth service at ${shown} did not answer within ${timeoutMs} ms.`
-    : `The auth service at ${shown} is unreachable (${describeNetworkError(error)}).`;
+    : `The auth service at ${shown} is unreachable (${code ?? detail}).`;
   return new ConnectionError('AUTH_SERVICE_UNREACHABLE', message, {
     hint: 'Check the auth URL and that the service is up.',
     cause: error,

@@ -1,4 +1,5 @@
 import { UsageError } from '../shared/errors.js';
+import type { Trust } from '../shared/trust.js';
 import type { Environment } from '../settings/environments.js';
 import { envValue, longFlag, type OptionRow } from '../settings/option-row.js';
 import { optionOf, type OptionKey, type RunFlags } from '../settings/options.js';
@@ -148,6 +149,8 @@ export interface TokenFetchOptions {
   warn(line: string): void;
   /** Registers a secret so that every output redacts it from now on. */
   addSecret(secret: string): void;
+  /** The certificates an https:// auth service is checked against (--ca, --insecure). */
+  trust?: Trust;
 }
 
 /**
@@ -205,6 +208,7 @@ async function readToken(
         name: user,
         timeoutMs: options.timeoutMs,
         ...signal,
+        ...(options.trust ? { trust: options.trust } : {}),
       });
   }
 }

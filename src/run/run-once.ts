@@ -8,6 +8,7 @@ import { buildRunReport, readLatencies } from '../contract/verdict.js';
 import type { FrameChecker, PeerRuns, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import { redactUrl } from '../shared/redact.js';
+import { loadTrust, type Trust } from '../shared/trust.js';
 import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
 import { runSession, type ConnectFn } from '../session/session.js';
 import { parseScenario } from '../settings/parse.js';
@@ -55,8 +56,8 @@ export interface Target {
   env: string;
   url: string;
   checker: FrameChecker;
-  /** Extra CA certificate for wss://, read once. */
-  ca: Buffer | null;
+  /** The certificates wss:// and the E2E token request trust (--ca, --insecure), read once. */
+  trust: Trust;
   /** Builds a run's trigger with fresh ids (a template file is read once). */
   buildTrigger(userId: string, newId: () => string): BuiltTrigger;
   tokenFor(userIndex: number): Promise<string | null>;
@@ -70,7 +71,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   const scenario = settings.scenario === null ? null : parseScenario(settings.scenario);
   await refuseDirectories(settings.reports.map((r) => r.path));
   const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
-  const ca = settings.tls.ca === null ? null : await readCa(settings.tls.ca);
+  const trust = await loadTrust(settings.tls);
   const template = isNamedTrigger(settings.trigger) ? null : await readTemplate(settings.trigger);
   const buildTrigger = (userId: string, newId: () => string): BuiltTrigger =>
     buildRunTrigger(settings, template, userId, newId);
@@ -109,6 +110,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
         now: deps.now,
         warn: (line) => deps.warn(line),
         addSecret: (secret) => deps.addSecret(secret),
+        trust,
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       tokens.set(key, token);
@@ -117,7 +119,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     }
     return token;
   };
-  return { env: settings.env, url, checker, ca, buildTrigger, tokenFor, close };
+  return { env: settings.env, url, checker, trust, buildTrigger, tokenFor, close };
 }
 
 function userName(settings: RunSettings, userIndex: number): string {
@@ -212,8 +214,8 @@ async function attemptRun(
       trigger: trigger.frame,
       budgets: settings.budgets,
       maxFrameBytes: settings.maxFrameBytes,
-      ...(target.ca === null ? {} : { ca: target.ca }),
-      insecure: settings.tls.insecure,
+      ...(target.trust.ca === null ? {} : { ca: target.trust.ca }),
+      insecure: target.trust.insecure,
       observe: (frame) => judge.observe(frame),
       onFrame: (frame) => {
         recorder?.writeFrame(frame);
@@ -270,14 +272,6 @@ async function refuseDirectories(paths: readonly string[]): Promise<void> {
         hint: 'give a file path, e.g. reports/ws.xml',
       });
     }
-  }
-}
-
-async function readCa(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new UsageError('CA_UNREADABLE', `--ca: cannot read "${path}"`, { cause: error });
   }
 }
 

@@ -33,8 +33,8 @@ export interface SessionOptions {
   budgets: Budgets;
   /** Largest message accepted, in bytes; a larger one ends the session as `frame_too_large`. */
   maxFrameBytes: number;
-  /** Extra CA certificate(s) to trust for `wss:`. */
-  ca?: string | Buffer;
+  /** The certificates to trust for `wss:` (PEM), in place of Node's default trust store. */
+  ca?: string | Buffer | (string | Buffer)[];
   /** Skip TLS certificate verification. */
   insecure?: boolean;
   /** Judges each frame, both directions, synchronously and in order; the trigger is frame 1. */

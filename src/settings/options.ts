@@ -70,13 +70,13 @@ export const OPTIONS = [
   {
     key: 'ca',
     flags: '--ca <file>',
-    help: 'extra CA certificate (PEM) to trust for wss://',
+    help: 'PEM certificates to trust besides the default ones, for wss:// and the E2E token request',
     group: 'Target',
   },
   {
     key: 'insecure',
     flags: '--insecure',
-    help: "do not verify the server's TLS certificate",
+    help: 'do not verify TLS certificates (wss:// and the E2E token request)',
     group: 'Target',
   },
   {

@@ -164,6 +164,30 @@ describe('fetchE2eToken', () => {
   });
 });
 
+describe('fetchE2eToken and redirects', () => {
+  it.each([301, 302, 307, 308])(
+    'follows no %i: the key never reaches the other address, and the error says so',
+    async (status) => {
+      const other = await startAuthService((_req, res) =>
+        json(res, 200, { access_token: 'stolen' }),
+      );
+      const service = await startAuthService((_req, res) => {
+        res.writeHead(status, { Location: `${other.url}/auth/e2e/test-auth?token=abc` });
+        res.end();
+      });
+      const error = await fetchToken(service.url).catch((e: unknown) => e);
+
+      expect(other.seen).toHaveLength(0);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ code: 'AUTH_SERVICE_REDIRECT', exitCode: 3 });
+      expect((error as Error).message).toBe(
+        `The auth service at ${service.url}/auth/e2e/test-auth answered HTTP ${status} with a redirect to ${other.url}/auth/e2e/test-auth?token=***, which was not followed: the E2E key goes to the configured address only.`,
+      );
+      expect((error as ConnectionError).hint).toMatch(/authUrl/);
+    },
+  );
+});
+
 describe('fetchE2eToken and Ctrl-C', () => {
   it('stops waiting for a silent auth service and reports an interruption (exit 130)', async () => {
     const service = await startAuthService(() => undefined);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   connectFailed,
-  errorCode,
-  isTlsError,
   protocolError,
   serverClosed,
   upgradeRejected,
 } from '../../src/session/failures.js';
+import { errorCode, isTlsError } from '../../src/shared/network-errors.js';
 
 const URL = 'ws://agent.test:8000/ws';
 
