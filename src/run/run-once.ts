@@ -217,8 +217,8 @@ async function attemptRun(
       ...(target.trust.ca === null ? {} : { ca: target.trust.ca }),
       insecure: target.trust.insecure,
       observe: (frame) => judge.observe(frame),
-      onFrame: (frame) => {
-        recorder?.writeFrame(frame);
+      onFrame: (frame, wire) => {
+        recorder?.writeFrame(frame, wire);
         deps.onFrame?.(frame, runIndex);
       },
       clock: deps.clock,

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { RawData } from 'ws';
 import type { FrameRecord } from '../contract/frames.js';
 
@@ -21,7 +22,11 @@ export function triggerFrame(seq: number, text: string): FrameRecord {
   };
 }
 
-/** Builds the record of one received message: JSON when its text parses, else text or binary. */
+/**
+ * Builds the record of one received message: JSON when its text parses, else text or binary. A
+ * text message that is not UTF-8 is the server breaking the contract, not the connection: it is
+ * kept as text (bad bytes shown as U+FFFD), which the judge finds invalid, and never parsed.
+ */
 export function parseFrame(
   seq: number,
   atMs: number | null,
@@ -32,6 +37,7 @@ export function parseFrame(
   // The bytes are kept for a recording; nothing judges them.
   if (isBinary) return { ...base, kind: 'binary', data: bytes };
   const text = bytes.toString('utf8');
+  if (!isUtf8(bytes)) return { ...base, kind: 'text', text };
   try {
     return { ...base, kind: 'json', data: JSON.parse(text) as unknown };
   } catch {

@@ -39,8 +39,11 @@ export interface SessionOptions {
   insecure?: boolean;
   /** Judges each frame, both directions, synchronously and in order; the trigger is frame 1. */
   observe(frame: FrameRecord): FrameVerdict;
-  /** Called after `observe` for each frame (verbose output, recording). */
-  onFrame?(frame: FrameRecord): void;
+  /**
+   * Called after `observe` for each frame (verbose output, recording), with the bytes it came as
+   * (a recording keeps them when the parsed value cannot be written back).
+   */
+  onFrame?(frame: FrameRecord, wire: Buffer): void;
   onOpen?(info: { connectMs: number }): void;
   /** Aborting closes with 1000 and ends the session as `interrupted`. */
   signal?: AbortSignal;
@@ -145,10 +148,10 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       }
     };
 
-    const record = (frame: FrameRecord): FrameVerdict | null =>
+    const record = (frame: FrameRecord, wire: Buffer): FrameVerdict | null =>
       guard(() => {
         const verdict = options.observe(frame);
-        options.onFrame?.(frame);
+        options.onFrame?.(frame, wire);
         return verdict;
       });
 
@@ -168,6 +171,8 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       headers: options.headers ?? {},
       // A redirect would resend our credentials to another host.
       followRedirects: false,
+      // parseFrame checks text frames itself: bad UTF-8 is a broken contract, not a dropped run.
+      skipUTF8Validation: true,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
       ...(options.insecure ? { rejectUnauthorized: false } : {}),
     };
@@ -204,7 +209,7 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       const text = JSON.stringify(options.trigger) ?? 'null';
       triggerAt = clock();
       socket.send(text);
-      if (record(triggerFrame(++seq, text)) === null) return;
+      if (record(triggerFrame(++seq, text), Buffer.from(text)) === null) return;
       deadlines.set('firstEvent', budgets.firstEventMs, () =>
         end({ reason: 'first_event_timeout' }),
       );
@@ -218,7 +223,8 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       if (ended) return;
       // Whole milliseconds: finer figures are noise next to network latency.
       const atMs = triggerAt === null ? null : Math.round(clock() - triggerAt);
-      const verdict = record(parseFrame(++seq, atMs, toBuffer(raw), isBinary));
+      const bytes = toBuffer(raw);
+      const verdict = record(parseFrame(++seq, atMs, bytes, isBinary), bytes);
       if (verdict === null || ended) return;
       if (verdict.agentEvent) deadlines.clear('firstEvent');
       if (verdict.terminal && !terminalSeen) {

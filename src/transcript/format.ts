@@ -5,6 +5,7 @@
  *   {"ws-validate-transcript":1,"target":{"env","url"},"trigger":{"type","thread_id","run_id","user_id"?}|null,
  *    "triggerFrame":<the trigger as sent>,"budgets":{"firstEventMs","totalMs"}|null,"startedAt":"<ISO>"}
  *   {"seq":N,"dir":"out"|"in","t":<ms since trigger>|null,"size":<bytes>,"frame":<parsed JSON>}
+ *     (a frame nested too deeply to serialise again keeps the JSON text it came as)
  *   {"seq":N,"dir":..,"t":..,"size":<bytes>,"text":"<a frame that was not JSON>"}
  *   {"seq":N,"dir":..,"t":..,"size":<bytes>,"binary":"<base64>"}
  *   {"seq":N,"dir":..,"t":..,"truncated":true,"size":<bytes>,"text":"<first 1 KiB>"}   (or "binary")
@@ -101,10 +102,14 @@ export function formatHeaderLine(header: TranscriptHeaderInit): string {
   });
 }
 
-/** Serialises one frame as one line, truncated to 1 KiB when it exceeds `limitBytes`. */
+/**
+ * Serialises one frame as one line, truncated to 1 KiB when it exceeds `limitBytes`; a JSON frame
+ * too deeply nested to serialise again is written as it came on the wire (`wire`), when known.
+ */
 export function formatFrameLine(
   frame: FrameRecord,
   limitBytes = DEFAULT_RECORD_FRAME_LIMIT,
+  wire?: Buffer,
 ): string {
   const { seq, dir, atMs: t } = frame;
   if (frame.kind === 'binary') {
@@ -116,9 +121,9 @@ export function formatFrameLine(
     }
     return JSON.stringify({ seq, dir, t, size, binary: bytes.toString('base64') });
   }
-  const text = frame.kind === 'json' ? stringifySafely(frame.data ?? null) : (frame.text ?? '');
+  const text = frame.kind === 'json' ? jsonText(frame, wire) : (frame.text ?? '');
   if (frame.kind === 'json' && text === NOT_PRINTABLE) {
-    // Nested too deeply to write back as JSON: kept as a note, which `check` sees as non-JSON text.
+    // Nested too deeply to write back, and its wire text unknown: kept as a note (non-JSON text to `check`).
     return JSON.stringify({ seq, dir, t, size: frame.size, text });
   }
   // Cheap bound first: a UTF-8 string has at most 3 bytes per UTF-16 unit.
@@ -266,6 +271,15 @@ function toBytes(data: unknown): Buffer {
     return Buffer.concat(data);
   }
   return Buffer.alloc(0);
+}
+
+// The JSON text of a frame: serialised again, or, when it is nested too deeply for that, the text
+// it came as (the judge parsed it, so it is JSON), with the line breaks between its tokens, which
+// are the only ones JSON text may hold, made spaces to keep the line one line.
+function jsonText(frame: FrameRecord, wire: Buffer | undefined): string {
+  const text = stringifySafely(frame.data ?? null);
+  if (text !== NOT_PRINTABLE || wire === undefined) return text;
+  return wire.toString('utf8').replace(/[\r\n]/g, ' ');
 }
 
 function headOf(text: string): string {

@@ -26,7 +26,8 @@ export interface TranscriptWriterOptions {
 /** Appends a session to an NDJSON recording: header, one line per frame, end line. */
 export interface TranscriptWriter {
   writeHeader(header: TranscriptHeaderInit): void;
-  writeFrame(frame: FrameRecord): void;
+  /** `wire` is the frame as it came, kept when its parsed value cannot be written back. */
+  writeFrame(frame: FrameRecord, wire?: Buffer): void;
   writeEnd(outcome: SessionOutcome): void;
   /** Writes every buffered line and closes the file; rejects when any write failed. */
   close(): Promise<void>;
@@ -97,8 +98,8 @@ export async function createTranscriptWriter(
     writeHeader(header) {
       append(formatHeaderLine(header));
     },
-    writeFrame(frame) {
-      append(formatFrameLine(frame, limit));
+    writeFrame(frame, wire) {
+      append(formatFrameLine(frame, limit, wire));
     },
     writeEnd(outcome) {
       append(formatEndLine(outcome));

@@ -429,19 +429,37 @@ describe('runSession: how the server ends it', () => {
     expect(frames.map(typeOf)).toEqual(['agent_execution', 'error_message']);
   });
 
-  it('reports a frame that breaks the protocol after open as PROTOCOL_ERROR, closed with 1007 for bad UTF-8', async () => {
+  it('records a text frame that is not UTF-8 as non-JSON text and goes on: the judge, not the connection, fails it', async () => {
     const server = await startServer((socket) => {
       socket.once('message', () => {
-        socket.send('{"type":"agent_started"}');
         // A text frame whose payload is not UTF-8, written past the server's own checks.
         const raw = (socket as unknown as { _socket: Socket })._socket;
         raw.write(Buffer.from([0x81, 0x02, 0xff, 0xfe]));
+        socket.send('{"type":"agent_started"}');
+        socket.close(1000);
+      });
+    });
+    const { result, frames } = await run(server.url);
+
+    expect(result.failure).toBeUndefined();
+    expect(result.close?.code).toBe(1000);
+    expect(frames[1]).toMatchObject({ kind: 'text', text: '\ufffd\ufffd', size: 2 });
+    expect(frames.map(typeOf)).toEqual(['agent_execution', undefined, 'agent_started']);
+  });
+
+  it('reports a frame that breaks the protocol after open as PROTOCOL_ERROR, closed with 1002', async () => {
+    const server = await startServer((socket) => {
+      socket.once('message', () => {
+        socket.send('{"type":"agent_started"}');
+        // Opcode 0x3 is reserved: no WebSocket peer may send it.
+        const raw = (socket as unknown as { _socket: Socket })._socket;
+        raw.write(Buffer.from([0x83, 0x00]));
       });
     });
     const { result, frames } = await run(server.url);
 
     expect(result.reason).toBe('closed');
-    expect(result.close?.code).toBe(1007);
+    expect(result.close?.code).toBe(1002);
     expect(result.failure).toMatchObject({ code: 'PROTOCOL_ERROR', exitCode: 3 });
     expect(result.failure?.message).toContain('sent an invalid WebSocket frame');
     expect(frames).toHaveLength(2);
