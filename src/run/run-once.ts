@@ -12,7 +12,7 @@ import { loadTrust, type Trust } from '../shared/trust.js';
 import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
 import { runSession, type ConnectFn } from '../session/session.js';
 import { parseScenario } from '../settings/parse.js';
-import type { RunSettings } from '../settings/resolve.js';
+import { capBudgets, type RunSettings } from '../settings/resolve.js';
 import { createTranscriptWriter } from '../transcript/writer.js';
 import { buildRunTrigger, isNamedTrigger, type BuiltTrigger } from './trigger.js';
 
@@ -139,8 +139,13 @@ async function readTemplate(path: string): Promise<string> {
 
 const RETRY_BASE_MS = 250;
 const RETRY_MAX_MS = 5_000;
+// An attempt with less time than this could not even connect: the budget is spent.
+const MIN_ATTEMPT_MS = 100;
 
-/** Runs one validation against a target, retrying connection failures up to `settings.retries`. */
+/**
+ * Runs one validation against a target, retrying connection failures up to `settings.retries`
+ * times, all within the total budget (--timeout): every attempt and every backoff come out of it.
+ */
 export async function runOnce(
   target: Target,
   settings: RunSettings,
@@ -148,8 +153,12 @@ export async function runOnce(
   runIndex = 0,
 ): Promise<RunResult> {
   const attempts: Attempt[] = [];
+  const deadline = deps.clock() + settings.budgets.totalMs;
   for (let attempt = 1; ; attempt += 1) {
-    const result = await attemptRun(target, settings, deps, runIndex);
+    // Later attempts get what is left of the total budget, every other budget capped by it.
+    const left = Math.max(1, Math.round(deadline - deps.clock()));
+    const budgets = capBudgets({ ...settings.budgets, totalMs: left });
+    const result = await attemptRun(target, { ...settings, budgets }, deps, runIndex);
     const { report } = result;
     attempts.push({
       attempt,
@@ -159,10 +168,14 @@ export async function runOnce(
     report.attempts = attempts;
     const retryable = report.exitCode === ExitCode.Connection && attempt <= settings.retries;
     if (!retryable || deps.signal?.aborted) return result;
+    const failed = `attempt ${attempt} failed (${report.error?.code ?? 'connection'})`;
     const backoff = Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
-    deps.warn(
-      `attempt ${attempt} failed (${report.error?.code ?? 'connection'}); retrying in ${backoff}ms`,
-    );
+    const remaining = Math.round(deadline - deps.clock());
+    if (remaining - backoff < MIN_ATTEMPT_MS) {
+      deps.warn(`${failed}; no retry: --timeout has ${Math.max(0, remaining)} ms left`);
+      return result;
+    }
+    deps.warn(`${failed}; retrying in ${backoff}ms`);
     await sleep(backoff, deps.signal);
     if (deps.signal?.aborted) return result;
   }
