@@ -16,6 +16,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM: a run stops and reports what it saw. */
   signal?: AbortSignal;
+  /** Standard input, which `check -` reads. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** stdout and stderr behind one redactor that learns secrets as the run resolves them. */

@@ -107,5 +107,6 @@ function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    stdin: process.stdin,
   };
 }

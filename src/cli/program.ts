@@ -106,7 +106,7 @@ export function buildProgram(
     program
       .command('check')
       .description('re-judge a recording (--record) or a plain NDJSON file of received frames')
-      .argument('<file>', 'the .ndjson file'),
+      .argument('<file>', 'the .ndjson file, or - for standard input'),
     pickOptions(...CHECK_OPTIONS),
   ).action(async (file: string, flags: CheckFlags) => {
     const { checkCommand } = await import('./commands/check.js');

@@ -3,6 +3,7 @@ import type { FlagKey, RunFlags } from '../settings/options.js';
 /** The run options `check` takes. */
 export const CHECK_OPTIONS = [
   'schemas',
+  'maxFrameSize',
   'json',
   'quiet',
   'color',

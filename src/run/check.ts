@@ -9,7 +9,7 @@ import type { RunReport } from '../contract/run-report.js';
 import { buildRunReport } from '../contract/verdict.js';
 import { redactUrl } from '../shared/redact.js';
 import type { TranscriptHeader } from '../transcript/format.js';
-import { scanTranscript } from '../transcript/reader.js';
+import { scanTranscript, sourceName, type TranscriptSource } from '../transcript/reader.js';
 
 /** Options of an offline re-check. */
 export interface CheckOptions {
@@ -19,7 +19,14 @@ export interface CheckOptions {
   env?: string;
   /** Schema errors kept per required event (the judge's default when absent). */
   maxErrorsPerEvent?: number;
+  /** Largest frame read (--max-frame-size); a longer line is never read in, only counted. */
+  maxFrameBytes?: number;
+  /** Wall clock: the start time of a plain stream read from standard input. */
+  now?: () => Date;
 }
+
+// A recording's frame line wraps the frame in `{"seq":..,"dir":..,"t":..,"size":..,"frame":..}`.
+const LINE_WRAPPER_BYTES = 1024;
 
 // Trigger type shown for a plain NDJSON file, where no trigger was sent.
 const NO_TRIGGER_TYPE = '(none)';
@@ -36,7 +43,11 @@ interface CheckState {
 }
 
 /** Re-judges a recording (or a plain NDJSON file of received frames) and builds its RunReport. */
-export async function checkRecording(path: string, options: CheckOptions): Promise<RunReport> {
+export async function checkRecording(
+  source: TranscriptSource,
+  options: CheckOptions,
+): Promise<RunReport> {
+  const path = sourceName(source);
   const state: CheckState = {
     header: null,
     judge: null,
@@ -56,29 +67,35 @@ export async function checkRecording(path: string, options: CheckOptions): Promi
         : { maxErrorsPerEvent: options.maxErrorsPerEvent }),
     }));
 
-  await scanTranscript(path, {
-    header(header) {
-      state.header = header;
+  const maxLineBytes =
+    options.maxFrameBytes === undefined ? undefined : options.maxFrameBytes + LINE_WRAPPER_BYTES;
+  await scanTranscript(
+    source,
+    {
+      header(header) {
+        state.header = header;
+      },
+      frame(frame, truncated) {
+        // The live session would have stopped at an oversized frame; so does the re-check.
+        if (state.truncated !== null) return;
+        // A truncated binary frame is still judged: its bytes never mattered, only that it was binary.
+        if (truncated && frame.kind !== 'binary') {
+          state.truncated = frame;
+          return;
+        }
+        if (frame.atMs !== null) state.lastAtMs = frame.atMs;
+        const verdict = judgeFor().observe(frame);
+        if (verdict.agentEvent && state.runIds === null) {
+          const ids = readEventIds(frame.data);
+          state.runIds = { thread_id: ids.threadId ?? '', run_id: ids.runId ?? '' };
+        }
+      },
+      end(outcome) {
+        state.outcome = outcome;
+      },
     },
-    frame(frame, truncated) {
-      // The live session would have stopped at an oversized frame; so does the re-check.
-      if (state.truncated !== null) return;
-      // A truncated binary frame is still judged: its bytes never mattered, only that it was binary.
-      if (truncated && frame.kind !== 'binary') {
-        state.truncated = frame;
-        return;
-      }
-      if (frame.atMs !== null) state.lastAtMs = frame.atMs;
-      const verdict = judgeFor().observe(frame);
-      if (verdict.agentEvent && state.runIds === null) {
-        const ids = readEventIds(frame.data);
-        state.runIds = { thread_id: ids.threadId ?? '', run_id: ids.runId ?? '' };
-      }
-    },
-    end(outcome) {
-      state.outcome = outcome;
-    },
-  });
+    maxLineBytes === undefined ? {} : { maxLineBytes },
+  );
 
   const { header, truncated } = state;
   const outcome =
@@ -92,15 +109,25 @@ export async function checkRecording(path: string, options: CheckOptions): Promi
         : // A recording from another tool or an edited one may hold a URL's credentials.
           { env: options.env ?? header.target.env, url: redactUrl(header.target.url) },
     trigger: header?.trigger ?? plainTrigger(state.runIds),
-    startedAt: header?.startedAt ?? (await modifiedAt(path)),
+    startedAt:
+      header?.startedAt ??
+      (typeof source === 'string'
+        ? await modifiedAt(source)
+        : (options.now?.() ?? new Date(0)).toISOString()),
     durationMs: outcome.durationMs ?? state.lastAtMs ?? 0,
     close: outcome.close,
-    warnings:
-      truncated === null
+    warnings: [
+      ...(header !== null && state.outcome === null
+        ? [
+            'incomplete recording: it has no end line, so how the session ended is unknown (it was cut short or is still being written)',
+          ]
+        : []),
+      ...(truncated === null
         ? []
         : [
-            `frame #${truncated.seq} (${truncated.size} bytes) was recorded truncated, so it and the frames after it were not re-judged`,
-          ],
+            `frame #${truncated.seq} (${truncated.size} bytes) was recorded truncated or is over --max-frame-size, so it and the frames after it were not re-judged`,
+          ]),
+    ],
   });
 }
 

@@ -3,8 +3,10 @@ import { Buffer } from 'node:buffer';
 import { UsageError } from '../shared/errors.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import { createFrameLineReader } from './frame-line.js';
+import { createLineSplitter } from './lines.js';
 import {
   TRANSCRIPT_MARKER,
+  TRUNCATED_KEEP_BYTES,
   invalidLine,
   isObject,
   parseEnd,
@@ -29,20 +31,47 @@ export interface TranscriptParser {
   finish(): TranscriptFormat;
 }
 
-const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
 const BYTE_ORDER_MARK = 0xfeff;
 
-/** Creates a parser that reports to `sink`; `path` only names the file in errors. */
-export function createTranscriptParser(sink: TranscriptSink, path: string): TranscriptParser {
+/** Options of a transcript parser. */
+export interface TranscriptParserOptions {
+  /** Longer lines are never joined: each is read as a truncated frame (default: no limit). */
+  maxLineBytes?: number;
+}
+
+/**
+ * Creates a parser that reports to `sink`; `path` only names the input in errors. A recording's
+ * frames must come in `seq` order with `t` never going back (else the file was edited: a usage
+ * error), and a plain file must hold at least one frame, a JSON object with a `type`.
+ */
+export function createTranscriptParser(
+  sink: TranscriptSink,
+  path: string,
+  options: TranscriptParserOptions = {},
+): TranscriptParser {
   let mode: 'unknown' | TranscriptFormat = 'unknown';
   let lineNo = 0;
   let ended = false;
-  // Pieces of a line that spans chunks, joined once its newline arrives (not once per chunk).
-  let carry: Buffer[] = [];
   const readWrittenLine = createFrameLineReader();
+  // What a plain file showed: a frame at all, and lines shaped like a recording's frame lines.
+  let sawFrame = false;
+  let sawRecordingLine = false;
+  let last: { seq: number; t: number | null } | null = null;
+
+  const frameInOrder = (frame: FrameRecord, truncated: boolean): void => {
+    const { seq, atMs: t } = frame;
+    if (last !== null && seq <= last.seq) {
+      throw invalidLine(path, lineNo, `seq ${seq} comes after seq ${last.seq}: ${EDITED}`);
+    }
+    if (t !== null && last?.t != null && t < last.t) {
+      throw invalidLine(path, lineNo, `t ${t} comes after t ${last.t}: ${EDITED}`);
+    }
+    last = { seq, t: t ?? last?.t ?? null };
+    sink.frame(frame, truncated);
+  };
 
   const handleLine = (buf: Buffer, start: number, stop: number): void => {
     lineNo += 1;
@@ -54,7 +83,7 @@ export function createTranscriptParser(sink: TranscriptSink, path: string): Tran
     if (mode === 'recording' && !ended) {
       const frame = readWrittenLine(buf, start, end);
       if (frame !== null) {
-        sink.frame(frame, false);
+        frameInOrder(frame, false);
         return;
       }
     }
@@ -66,6 +95,23 @@ export function createTranscriptParser(sink: TranscriptSink, path: string): Tran
     } else {
       detect(text, end - start);
     }
+  };
+
+  // A line over the limit is a frame over it: the head says which, the rest was never read in.
+  const handleOversized = (head: Buffer, bytes: number): void => {
+    lineNo += 1;
+    if (ended) throw invalidLine(path, lineNo, 'content after the end line');
+    const text = head.toString('utf8');
+    const wrapper = /^\{"seq":(\d+),"dir":"(in|out)"(?:,"t":(\d+(?:\.\d+)?))?/.exec(text);
+    if (mode === 'recording' && wrapper !== null) {
+      const t = wrapper[3] === undefined ? null : Number(wrapper[3]);
+      const dir = wrapper[2] === 'out' ? 'out' : 'in';
+      frameInOrder(makeFrame(Number(wrapper[1]), dir, t, 'text', undefined, text, bytes), true);
+      return;
+    }
+    if (mode === 'unknown') mode = 'plain';
+    sawFrame = true;
+    sink.frame(makeFrame(lineNo, 'in', null, 'text', undefined, text, bytes), true);
   };
 
   const detect = (line: string, size: number): void => {
@@ -91,6 +137,10 @@ export function createTranscriptParser(sink: TranscriptSink, path: string): Tran
       // The server sent this line; a non-JSON frame is a finding for the judge, not a read error.
       sink.frame(makeFrame(lineNo, 'in', null, 'text', undefined, text, size), false);
       return;
+    }
+    if (isObject(data)) {
+      if (typeof data.type === 'string') sawFrame = true;
+      else if (data.seq !== undefined && data.dir !== undefined) sawRecordingLine = true;
     }
     sink.frame(makeFrame(lineNo, 'in', null, 'json', data, undefined, size), false);
   };
@@ -133,72 +183,78 @@ export function createTranscriptParser(sink: TranscriptSink, path: string): Tran
     const truncated = line.truncated === true;
     if (line.frame !== undefined && !truncated) {
       // Without a recorded size the line's own length is the closest bound we have.
-      sink.frame(makeFrame(seq, dir, t, 'json', line.frame, undefined, size ?? lineSize), false);
+      frameInOrder(makeFrame(seq, dir, t, 'json', line.frame, undefined, size ?? lineSize), false);
       return;
     }
     if (typeof line.text === 'string') {
       const bytes = size ?? Buffer.byteLength(line.text);
-      sink.frame(makeFrame(seq, dir, t, 'text', undefined, line.text, bytes), truncated);
+      frameInOrder(makeFrame(seq, dir, t, 'text', undefined, line.text, bytes), truncated);
       return;
     }
     if (typeof line.binary === 'string') {
       const data = Buffer.from(line.binary, 'base64');
-      sink.frame(makeFrame(seq, dir, t, 'binary', data, undefined, size ?? data.length), truncated);
+      frameInOrder(
+        makeFrame(seq, dir, t, 'binary', data, undefined, size ?? data.length),
+        truncated,
+      );
       return;
     }
     throw invalidLine(path, lineNo, 'a frame line needs "frame", "text" or "binary"');
   };
 
+  const lines = createLineSplitter(
+    { line: handleLine, oversized: handleOversized },
+    options.maxLineBytes ?? Infinity,
+    TRUNCATED_KEEP_BYTES,
+  );
   let firstChunk = true;
   return {
     push(chunk) {
       if (firstChunk) {
         firstChunk = false;
-        // UTF-16 (a BOM, or NUL bytes that UTF-8 text of JSON never holds) is a file to convert.
-        const head = chunk.subarray(0, 4096);
-        const utf16 =
-          (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-        if (utf16 || head.includes(0)) {
-          throw new UsageError('TRANSCRIPT_NOT_UTF8', `${path} is not UTF-8 text`, {
-            hint: 'recordings and NDJSON frame files are UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8',
-          });
-        }
+        refuseBinary(chunk, path);
       }
-      let start = 0;
-      if (carry.length > 0) {
-        const nl = chunk.indexOf(NEWLINE);
-        if (nl === -1) {
-          carry.push(chunk);
-          return;
-        }
-        carry.push(chunk.subarray(0, nl));
-        const joined = Buffer.concat(carry);
-        carry = [];
-        handleLine(joined, 0, joined.length);
-        start = nl + 1;
-      }
-      let nl = chunk.indexOf(NEWLINE, start);
-      while (nl !== -1) {
-        handleLine(chunk, start, nl);
-        start = nl + 1;
-        nl = chunk.indexOf(NEWLINE, start);
-      }
-      if (start < chunk.length) carry.push(chunk.subarray(start));
+      lines.push(chunk);
     },
     finish() {
-      if (carry.length > 0) {
-        const joined = Buffer.concat(carry);
-        carry = [];
-        handleLine(joined, 0, joined.length);
-      }
+      lines.finish();
       if (mode === 'unknown') {
-        throw new UsageError('TRANSCRIPT_EMPTY', `${path} holds no frames`, {
-          hint: 'pass a recording written by --record, or an NDJSON file with one received frame per line',
-        });
+        throw new UsageError('TRANSCRIPT_EMPTY', `${path} holds no frames`, { hint: INPUT_HINT });
+      }
+      if (mode === 'plain' && !sawFrame) {
+        throw new UsageError(
+          'NOT_FRAMES',
+          `${path} holds no frame: no line is a JSON object with a "type"`,
+          {
+            hint: sawRecordingLine
+              ? 'it looks like a recording without its header line: restore the first line written by --record'
+              : INPUT_HINT,
+          },
+        );
       }
       return mode;
     },
   };
+}
+
+const INPUT_HINT =
+  'pass a recording written by --record, or an NDJSON file with one received frame per line';
+const EDITED = 'the recording was reordered or edited';
+
+// gzip and UTF-16 files are files to convert first, not frames (JSON text in UTF-8 holds no NUL).
+function refuseBinary(chunk: Buffer, path: string): void {
+  if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
+    throw new UsageError('TRANSCRIPT_GZIP', `${path} is gzip-compressed`, {
+      hint: 'decompress it first, e.g. gunzip -k FILE, or gunzip -c FILE | ws-validate check -',
+    });
+  }
+  const head = chunk.subarray(0, 4096);
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  if (utf16 || head.includes(0)) {
+    throw new UsageError('TRANSCRIPT_NOT_UTF8', `${path} is not UTF-8 text`, {
+      hint: 'recordings and NDJSON frame files are UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8',
+    });
+  }
 }
 
 // Every FrameRecord gets the same properties in the same order, so the judge sees one shape.

@@ -1,9 +1,21 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 
 import { UsageError, WsValidateError } from '../shared/errors.js';
 import type { TranscriptEntry, TranscriptFormat } from './format.js';
-import { createTranscriptParser, type TranscriptSink } from './parser.js';
+import {
+  createTranscriptParser,
+  type TranscriptParserOptions,
+  type TranscriptSink,
+} from './parser.js';
+
+/** Where a transcript is read from: a file path, or a stream (standard input) and its name in messages. */
+export type TranscriptSource = string | { name: string; stream: AsyncIterable<Buffer | string> };
+
+/** The name of a source in messages. */
+export function sourceName(source: TranscriptSource): string {
+  return typeof source === 'string' ? source : source.name;
+}
 
 // Large reads mean fewer chunk boundaries and fewer awaits per million lines.
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -34,14 +46,29 @@ export async function* readTranscript(path: string): AsyncIterable<TranscriptEnt
   }
 }
 
-/** Streams a recording or plain NDJSON file into `sink` without per-entry promises; resolves to its format. */
+/** Streams a recording or plain NDJSON input into `sink` without per-entry promises; resolves to its format. */
 export async function scanTranscript(
-  path: string,
+  source: TranscriptSource,
   sink: TranscriptSink,
+  options: TranscriptParserOptions = {},
 ): Promise<TranscriptFormat> {
-  const parser = createTranscriptParser(sink, path);
-  for await (const chunk of readChunks(path)) parser.push(chunk);
+  const parser = createTranscriptParser(sink, sourceName(source), options);
+  const chunks = typeof source === 'string' ? readChunks(source) : readStream(source);
+  for await (const chunk of chunks) parser.push(chunk);
   return parser.finish();
+}
+
+async function* readStream(source: {
+  name: string;
+  stream: AsyncIterable<Buffer | string>;
+}): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of source.stream) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    }
+  } catch (error) {
+    throw unreadable(source.name, error);
+  }
 }
 
 async function* readChunks(path: string): AsyncGenerator<Buffer> {

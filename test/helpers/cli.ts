@@ -11,7 +11,12 @@ export interface CliResult {
 /** Runs `main()` in-process with captured, non-TTY streams. */
 export async function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; signal?: AbortSignal } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    signal?: AbortSignal;
+    stdin?: NodeJS.ReadableStream;
+  } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -21,6 +26,7 @@ export async function runCli(
     env: { ...options.env },
     cwd: options.cwd ?? process.cwd(),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

@@ -249,13 +249,15 @@ describe('checkRecording over recordings made by the writer', () => {
   it('still judges a truncated binary frame as a binary frame', async () => {
     const frames = inbound(lines);
     frames.splice(2, 0, {
-      seq: 99,
+      seq: 3,
       dir: 'in',
       atMs: 25,
       kind: 'binary',
       data: Buffer.alloc(4096, 7),
       size: 4096,
     });
+    // Frames keep their order on the wire: the ones after the inserted frame move up by one.
+    frames.forEach((frame, index) => (frame.seq = index + 1));
     const report = await checkRecording(await record('binary.ndjson', frames, 2048), {
       checker,
     });

@@ -123,7 +123,10 @@ describe('readTranscript: format detection', () => {
   });
 
   it('treats a first line that merely mentions the marker as a plain frame', async () => {
-    const path = await fileWith('mention.ndjson', '{"note":"ws-validate-transcript"}\n');
+    const path = await fileWith(
+      'mention.ndjson',
+      '{"type":"note","text":"ws-validate-transcript"}\n',
+    );
     const format = await scanTranscript(path, {
       header: () => expect.unreachable('no header expected'),
       frame: () => undefined,
@@ -138,8 +141,8 @@ describe('readTranscript: format detection', () => {
   });
 
   it('counts UTF-8 bytes for the size of a plain line', async () => {
-    const path = await fileWith('utf8.ndjson', '{"t":"héllo ✓"}\n');
-    expect(frames(await readAll(path))[0]?.size).toBe(Buffer.byteLength('{"t":"héllo ✓"}'));
+    const path = await fileWith('utf8.ndjson', '{"type":"héllo ✓"}\n');
+    expect(frames(await readAll(path))[0]?.size).toBe(Buffer.byteLength('{"type":"héllo ✓"}'));
   });
 });
 
@@ -229,10 +232,10 @@ describe('createTranscriptParser: chunk boundaries', () => {
   });
 
   it('reads a last line without a newline', () => {
-    const { seen } = parseInChunks('{"a":1}\n{"b":2}', 5);
+    const { seen } = parseInChunks('{"type":"a"}\n{"type":"b"}', 5);
     expect(seen).toEqual([
-      expect.objectContaining({ seq: 1, data: { a: 1 } }),
-      expect.objectContaining({ seq: 2, data: { b: 2 } }),
+      expect.objectContaining({ seq: 1, data: { type: 'a' } }),
+      expect.objectContaining({ seq: 2, data: { type: 'b' } }),
     ]);
   });
 

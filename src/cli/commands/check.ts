@@ -7,6 +7,7 @@ import type { CheckFlags } from '../subcommand-options.js';
 import { resolveOutput } from '../../settings/output.js';
 import { colorLevel, createOutput } from '../io.js';
 import { defaultSchemasDir, loadSchemas } from '../../contract/schemas.js';
+import { defaultOf } from '../../settings/options.js';
 
 /** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
 export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {
@@ -14,7 +15,16 @@ export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): 
   const checker = await loadSchemas(
     flags.schemas === undefined ? defaultSchemasDir() : resolve(io.cwd, flags.schemas),
   );
-  const report = await checkRecording(resolve(io.cwd, file), { checker });
+  // `-` is standard input, so that a decompressed or filtered stream needs no file.
+  const source =
+    file === '-' && io.stdin !== undefined
+      ? { name: 'standard input', stream: io.stdin as AsyncIterable<Buffer | string> }
+      : resolve(io.cwd, file);
+  const report = await checkRecording(source, {
+    checker,
+    maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
+    now: () => new Date(),
+  });
   const { output, reports, stepSummary, annotations } = resolveOutput(flags);
   await emitRunReport(report, {
     ...output,
