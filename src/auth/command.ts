@@ -78,7 +78,9 @@ export function readTokenFromCommand(
         new UsageError(
           'TOKEN_COMMAND_TIMEOUT',
           `The token command (${program}) did not finish within ${options.timeoutMs} ms.`,
-          { hint: 'Check that it runs without prompting for input, or raise its timeout.' },
+          {
+            hint: 'Check that it runs without prompting for input, or give it longer with --connect-timeout.',
+          },
         ),
       );
     }, options.timeoutMs);

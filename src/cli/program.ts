@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { UsageError } from '../shared/errors.js';
 import { flattenLines } from '../shared/fields.js';
 import { readVersion } from '../shared/package.js';
 import { type CliIo } from './io.js';
@@ -73,6 +74,9 @@ export function buildProgram(
 
   // Options may stand before `run` as well as after it: take the program's and the command's.
   const runAction = async (_flags: unknown, command: Command): Promise<void> => {
+    // The program takes no operand: a word left over is a command that does not exist.
+    const [word] = command === program ? command.args : [];
+    if (word !== undefined) throw unknownCommand(word, program);
     const { runCommand } = await import('./commands/run.js');
     result.code = await runCommand(mergedOptions(command), io);
   };
@@ -131,7 +135,40 @@ export function buildProgram(
     result.code = await envsCommand(flags, io);
   });
 
+  // Set last, so that no subcommand inherits it: the run action itself reports a stray word.
+  program.allowExcessArguments(true);
   return program;
+}
+
+/** The error for a word in the command's place that names no command, with the nearest one. */
+function unknownCommand(word: string, program: Command): UsageError {
+  const names = program.commands.map((c) => c.name());
+  const nearest = names
+    .map((name) => ({ name, distance: editDistance(word, name) }))
+    .filter(({ name, distance }) => distance <= Math.max(1, Math.floor(name.length / 3)))
+    .sort((a, b) => a.distance - b.distance)[0];
+  const suggestion = nearest === undefined ? '' : ` (did you mean ${nearest.name}?)`;
+  return new UsageError('UNKNOWN_COMMAND', `unknown command "${word}"${suggestion}`, {
+    hint: `the commands are ${names.join(', ')}; run ws-validate --help for usage`,
+  });
+}
+
+// Edits (insert, delete, replace, swap two neighbours) that turn one word into the other.
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function scenarioHelp(): string {

@@ -7,7 +7,8 @@ import {
 } from '../contract/aggregate.js';
 import type { CarriedIds, TriggerInfo } from '../contract/types.js';
 import { redactUrl } from '../shared/redact.js';
-import { runOnce, type PeerRunRegistry, type RunDeps, type Target } from './run-once.js';
+import { runOnce } from './run-once.js';
+import type { PeerRunRegistry, RunDeps, Target } from './types.js';
 import type { RunSettings } from '../settings/resolve.js';
 
 /** Progress of repeated runs. */

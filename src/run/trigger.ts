@@ -1,10 +1,7 @@
 import { UsageError } from '../shared/errors.js';
 import type { TriggerInfo } from '../contract/types.js';
+import { isNamedTrigger, type NamedTrigger } from '../settings/parse.js';
 import type { RunSettings } from '../settings/resolve.js';
-
-/** The trigger messages ws-validate knows by name (docs/protocol.md section 4). */
-export const NAMED_TRIGGERS = ['agent_execution', 'start_agent', 'user_message'] as const;
-export type NamedTrigger = (typeof NAMED_TRIGGERS)[number];
 
 /** The values a trigger is built from; ids are fresh for every run. */
 export interface TriggerValues {
@@ -19,11 +16,6 @@ export interface TriggerValues {
 export interface BuiltTrigger {
   frame: Record<string, unknown>;
   info: TriggerInfo;
-}
-
-/** True when `name` is a named trigger rather than a template file path. */
-export function isNamedTrigger(name: string): name is NamedTrigger {
-  return (NAMED_TRIGGERS as readonly string[]).includes(name);
 }
 
 /** Builds one of the named trigger messages. */
@@ -48,7 +40,23 @@ export function buildNamedTrigger(name: NamedTrigger, values: TriggerValues): Bu
   return { frame, info: { type: name, thread_id, run_id, user_id } };
 }
 
-const PLACEHOLDER = /\{\{\s*(thread_id|run_id|user_id|message|agent)\s*\}\}/g;
+const PLACEHOLDERS = ['thread_id', 'run_id', 'user_id', 'message', 'agent'] as const;
+const PLACEHOLDER = new RegExp(`\\{\\{\\s*(${PLACEHOLDERS.join('|')})\\s*\\}\\}`, 'g');
+const ANY_PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/;
+
+/**
+ * Warnings about a trigger template as it is loaded: without `{{thread_id}}` or `{{run_id}}`, the
+ * server cannot tie its events to this run, and the judge may find them foreign.
+ */
+export function templateWarnings(template: string, source: string): string[] {
+  const used = new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
+  return (['thread_id', 'run_id'] as const)
+    .filter((id) => !used.has(id))
+    .map(
+      (id) =>
+        `${source}: the trigger template has no {{${id}}}: the server cannot tie its events to this run, so they may be judged foreign`,
+    );
+}
 
 /** Fills a JSON trigger template's `{{placeholders}}` and checks the result has a `type`. */
 export function buildTemplateTrigger(
@@ -60,6 +68,15 @@ export function buildTemplateTrigger(
   const filled = template.replace(PLACEHOLDER, (_, key: keyof TriggerValues) =>
     JSON.stringify(values[key]).slice(1, -1),
   );
+  // A placeholder left over is a typo that would go to the server as it is.
+  const unknown = ANY_PLACEHOLDER.exec(filled);
+  if (unknown !== null) {
+    throw new UsageError(
+      'TRIGGER_INVALID',
+      `${source}: unknown placeholder ${unknown[0]} in the trigger template`,
+      { hint: `the placeholders are ${PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ')}` },
+    );
+  }
   let frame: unknown;
   try {
     frame = JSON.parse(filled);

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
+import { findDuplicateKeys } from './duplicate-keys.js';
 import { CONFIG_FILE_NAME, OPTIONS, type ConfigFields } from './options.js';
 import type { OptionRow } from './option-row.js';
+import { isNamedTrigger } from './parse.js';
 
 /** A parsed config file: a default environment and named environments. */
 export interface ConfigFile {
@@ -10,6 +12,8 @@ export interface ConfigFile {
   defaultEnv?: string;
   /** Configured fields only; a built-in of the same name supplies the rest. */
   environments: ConfiguredEnvironment[];
+  /** One line each about what the file holds but does not count (a key given twice). */
+  warnings: string[];
 }
 
 /** An environment as a config file gives it: any field may be left out. */
@@ -36,6 +40,8 @@ export async function loadConfig(
       cause: error,
     });
   }
+  // An editor may save a byte order mark, which is no part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -48,7 +54,11 @@ export async function loadConfig(
       },
     );
   }
-  return parseConfigFile(path, json);
+  const config = parseConfigFile(path, json);
+  for (const key of findDuplicateKeys(text)) {
+    config.warnings.push(`${path}: "${key}" is given twice; the last one counts`);
+  }
+  return config;
 }
 
 function configError(path: string, field: string, problem: string): UsageError {
@@ -82,7 +92,7 @@ export function parseConfigFile(path: string, json: unknown): ConfigFile {
   const environments = Object.entries(envs as Record<string, unknown>).map(([name, raw]) =>
     parseEnvironment(path, name, raw),
   );
-  return { path, defaultEnv: root.defaultEnv, environments };
+  return { path, defaultEnv: root.defaultEnv, environments, warnings: [] };
 }
 
 function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredEnvironment {
@@ -105,5 +115,17 @@ function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredE
     const value = fields[row.key];
     if (row.parse && typeof value === 'string') row.parse(value, `${path}: "${where}.${row.key}"`);
   }
-  return { ...(fields as ConfigFields), name, source: path };
+  return { ...(fields as ConfigFields), ...relativePaths(path, fields), name, source: path };
+}
+
+// A relative path in the file means a path from the file's folder, wherever ws-validate runs.
+function relativePaths(path: string, fields: Record<string, unknown>): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const row of ENVIRONMENT_FIELDS) {
+    const value = fields[row.key];
+    if (row.file !== true || typeof value !== 'string' || isAbsolute(value)) continue;
+    if (row.key === 'trigger' && isNamedTrigger(value)) continue;
+    resolved[row.key] = resolve(dirname(path), value);
+  }
+  return resolved;
 }

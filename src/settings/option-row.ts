@@ -19,6 +19,8 @@ interface RowBase {
   readonly config?: JsonType;
   /** Its value is a secret: masked in every output from the start. */
   readonly secret?: boolean;
+  /** Its value may be a file path; a relative one in the config file is relative to the file. */
+  readonly file?: boolean;
 }
 
 /** An option given on the command line (and maybe by an env var or the config file too). */

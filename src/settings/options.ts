@@ -1,6 +1,7 @@
 import { REPORT_FORMATS } from '../report/formats.js';
 import {
   AUTH_PLACEMENTS,
+  NAMED_TRIGGERS,
   parseCount,
   parseDuration,
   parsePlacement,
@@ -94,6 +95,7 @@ export const OPTIONS = [
     help: 'read the token from a file',
     group: 'Auth',
     config: 'string',
+    file: true,
   },
   {
     key: 'tokenCommand',
@@ -140,10 +142,11 @@ export const OPTIONS = [
   {
     key: 'trigger',
     flags: '--trigger <name|file>',
-    help: 'agent_execution, start_agent, user_message, or a JSON template file',
+    help: `${oneOf(NAMED_TRIGGERS)}, or a JSON template file`,
     group: 'Trigger',
     default: 'agent_execution',
     config: 'string',
+    file: true,
   },
   {
     key: 'message',
@@ -216,6 +219,7 @@ export const OPTIONS = [
     group: 'Contract',
     helpDefault: 'the bundled schemas/',
     config: 'string',
+    file: true,
   },
   {
     key: 'maxFrameSize',

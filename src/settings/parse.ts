@@ -20,6 +20,12 @@ export function parseDuration(
       hint: 'use a number with a unit, e.g. 500ms, 15s or 2m',
     });
   }
+  // Timers count whole milliseconds: less would round to no time at all.
+  if (value > 0 && value < 1) {
+    throw new UsageError('BAD_DURATION', `${flag}: "${text}" is under 1 ms`, {
+      hint: 'give at least 1ms, e.g. 500ms or 15s',
+    });
+  }
   // Node's timers cannot wait longer; a larger value would fire at once.
   if (value > MAX_DURATION_MS) {
     throw new UsageError('BAD_DURATION', `${flag}: "${text}" is too long`, {
@@ -82,6 +88,15 @@ export function parseRate(text: string, flag: string): number {
     });
   }
   return value;
+}
+
+/** The trigger messages ws-validate knows by name (docs/protocol.md section 4). */
+export const NAMED_TRIGGERS = ['agent_execution', 'start_agent', 'user_message'] as const;
+export type NamedTrigger = (typeof NAMED_TRIGGERS)[number];
+
+/** True when `name` is a named trigger rather than a template file path. */
+export function isNamedTrigger(name: string): name is NamedTrigger {
+  return (NAMED_TRIGGERS as readonly string[]).includes(name);
 }
 
 export const AUTH_PLACEMENTS = ['header', 'subprotocol', 'query'] as const;

@@ -30,6 +30,8 @@ export interface RunSettings extends OutputSettings {
   token: TokenSource;
   user: string;
   trigger: string;
+  /** Where the trigger was given: `--trigger`, its env var or the config file's field. */
+  triggerSource: string;
   message: string;
   agent: string;
   budgets: Budgets;
@@ -81,9 +83,7 @@ export function resolveRunSettings(
   env: Env,
   config: ConfigFile | null,
 ): RunSettings {
-  const envName =
-    flags.env ?? (envValue(optionOf('env'), env) || config?.defaultEnv || defaultOf('env'));
-  const target = findEnvironment(envName, config);
+  const target = chooseEnvironment(flags, env, config);
   // The first of flag, env var and config file that gives an option wins, else its default.
   const setting = <K extends LayeredKey & DefaultedKey>(key: K): OptionValue<K> => {
     const found = given(key, flags, env, target);
@@ -148,6 +148,7 @@ export function resolveRunSettings(
     token,
     user: setting('user'),
     trigger: setting('trigger'),
+    triggerSource: triggerSource(given('trigger', flags, env, target), target),
     message: setting('message'),
     agent: setting('agent'),
     budgets,
@@ -163,6 +164,30 @@ export function resolveRunSettings(
     tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
     warnings,
   };
+}
+
+/** The environment that --env, WS_VALIDATE_ENV, the config's defaultEnv or the default names. */
+function chooseEnvironment(flags: RunFlags, env: Env, config: ConfigFile | null): Environment {
+  const named = flags.env ?? envValue(optionOf('env'), env);
+  if (named !== undefined || !config?.defaultEnv) {
+    return findEnvironment(named ?? defaultOf('env'), config);
+  }
+  try {
+    return findEnvironment(config.defaultEnv, config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(
+      error.code,
+      `${config.path}: "defaultEnv" names the unknown environment "${config.defaultEnv}"`,
+      { ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error },
+    );
+  }
+}
+
+// A template named in the config file is that file's field, not the --trigger flag.
+function triggerSource(found: Given | undefined, target: Environment): string {
+  if (found === undefined || found.source !== target.source) return found?.source ?? '--trigger';
+  return `${target.source}: "environments.${target.name}.trigger"`;
 }
 
 /**

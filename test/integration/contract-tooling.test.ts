@@ -142,7 +142,9 @@ describe('ws-validate envs', () => {
       'dev',
     ]);
     expect(lines.find((l) => l.startsWith('dev '))).toMatch(
-      new RegExp(`wss://dev\\.example\\.com/ws\\?token=\\*\\*\\*&region=eu +\\[from ${source}\\]$`),
+      new RegExp(
+        `wss://dev\\.example\\.com/ws\\?token=\\*\\*\\*&region=eu +\\[default; from ${source}\\]$`,
+      ),
     );
     expect(lines.find((l) => l.startsWith('staging '))).toContain(
       'wss://api.staging.netrasystems.ai/ws',

@@ -143,7 +143,10 @@ describe('config-file validation derived from the table', () => {
       const value = GOOD_VALUES[key];
       expect(typeof value).toBe(row.config);
       const config = parseConfigFile('/p/c.json', { environments: { qa: { [key]: value } } });
-      expect(config.environments[0]).toEqual({ name: 'qa', source: '/p/c.json', [key]: value });
+      // A relative path in the file is a path from the file's folder (a named trigger is no path).
+      const isPath = row.file === true && typeof value === 'string' && value !== 'start_agent';
+      const kept = isPath ? `/p/${value}` : value;
+      expect(config.environments[0]).toEqual({ name: 'qa', source: '/p/c.json', [key]: kept });
     },
   );
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/shared/errors.js';
-import { buildNamedTrigger, buildTemplateTrigger, isNamedTrigger } from '../../src/run/trigger.js';
+import { buildNamedTrigger, buildTemplateTrigger } from '../../src/run/trigger.js';
+import { isNamedTrigger } from '../../src/settings/parse.js';
 
 const values = {
   thread_id: 'thread-1',

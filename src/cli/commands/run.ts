@@ -9,7 +9,8 @@ import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../repo
 import { WsValidateError } from '../../shared/errors.js';
 import type { FrameRecord } from '../../contract/frames.js';
 import { colorLevel, createOutput, spinnerAllowed, type Output } from '../io.js';
-import { openTarget, runOnce, type RunDeps } from '../../run/run-once.js';
+import { openTarget, runOnce } from '../../run/run-once.js';
+import type { RunDeps } from '../../run/types.js';
 import { runMany } from '../../run/run-many.js';
 import type { RunFlags } from '../../settings/options.js';
 import { resolveRunSettings, type RunSettings } from '../../settings/resolve.js';
@@ -39,7 +40,9 @@ function redactError(error: unknown, redact: (text: string) => string): unknown 
 async function validate(flags: RunFlags, io: CliIo, out: Output): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
   const settings = resolveRunSettings(flags, io.env, config);
-  for (const line of settings.warnings) out.stderr(`warning: ${line}\n`);
+  for (const line of [...(config?.warnings ?? []), ...settings.warnings]) {
+    out.stderr(`warning: ${line}\n`);
+  }
   const chalk = new Chalk({ level: colorLevel(io, settings.output.color) });
   const machineReadable = settings.output.json || settings.output.quiet;
   const spinner = await startSpinner(

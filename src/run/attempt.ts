@@ -1,0 +1,134 @@
+import { applyToken } from '../auth/placement.js';
+import { createJudge } from '../contract/judge.js';
+import type { SessionOutcome } from '../contract/frames.js';
+import { buildRunReport, readLatencies } from '../contract/verdict.js';
+import { runSession } from '../session/session.js';
+import { ExitCode, WsValidateError } from '../shared/errors.js';
+import { redactUrl } from '../shared/redact.js';
+import type { RunSettings } from '../settings/resolve.js';
+import { createTranscriptWriter } from '../transcript/writer.js';
+import type { RunDeps, RunResult, Target } from './types.js';
+
+type Outcome = SessionOutcome & { connectMs: number | null };
+
+/**
+ * Makes one attempt of a run: fetches the token, then records (with --record) and judges one live
+ * session; a token source that cannot reach its service ends the attempt as a connection or auth
+ * failure, and a usage error is thrown before the recording is opened, which it leaves untouched.
+ */
+export async function attemptRun(
+  target: Target,
+  settings: RunSettings,
+  deps: RunDeps,
+  runIndex: number,
+): Promise<RunResult> {
+  const userIndex = runIndex % settings.users;
+  const startedAt = deps.now().toISOString();
+  const started = deps.clock();
+  const displayUrl = redactUrl(target.url);
+  const trigger = target.buildTrigger(userName(settings, userIndex), deps.newId);
+  const budgets = {
+    firstEventMs: settings.budgets.firstEventMs,
+    totalMs: settings.budgets.totalMs,
+  };
+  const judge = createJudge({
+    trigger: trigger.info,
+    triggerFrame: trigger.frame,
+    checker: target.checker,
+    budgets,
+    ...(deps.peers ? { peers: deps.peers } : {}),
+  });
+
+  let outcome: Outcome;
+  deps.peers?.add(trigger.info);
+  try {
+    const token = await fetchOrFail(target, userIndex);
+    const recorder = settings.record
+      ? await createTranscriptWriter(settings.record, {
+          redact: deps.redact,
+          maxFrameBytes: settings.maxFrameBytes,
+        })
+      : null;
+    recorder?.writeHeader({
+      target: { env: target.env, url: displayUrl },
+      trigger: trigger.info,
+      triggerFrame: trigger.frame,
+      budgets,
+      startedAt,
+    });
+    try {
+      if (typeof token === 'object' && token !== null) {
+        outcome = token;
+      } else {
+        const placed = token
+          ? applyToken(target.url, token, settings.placement)
+          : { url: target.url, headers: {}, protocols: [] };
+        outcome = await runSession({
+          url: placed.url,
+          headers: placed.headers,
+          protocols: placed.protocols,
+          trigger: trigger.frame,
+          budgets: settings.budgets,
+          maxFrameBytes: settings.maxFrameBytes,
+          ...(target.trust.ca === null ? {} : { ca: target.trust.ca }),
+          insecure: target.trust.insecure,
+          observe: (frame) => judge.observe(frame),
+          onFrame: (frame, wire) => {
+            recorder?.writeFrame(frame, wire);
+            deps.onFrame?.(frame, runIndex);
+          },
+          clock: deps.clock,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.connect ? { connect: deps.connect } : {}),
+        });
+      }
+      recorder?.writeEnd(outcome);
+    } finally {
+      await recorder?.close();
+    }
+  } finally {
+    deps.peers?.delete(trigger.info);
+  }
+
+  const judgement = judge.finish(outcome);
+  if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
+    judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
+  }
+  const report = buildRunReport(judgement, {
+    target: { env: target.env, url: displayUrl },
+    trigger: trigger.info,
+    startedAt,
+    durationMs: deps.clock() - started,
+    close: outcome.close,
+  });
+  return { report, latencies: readLatencies(report, outcome.connectMs) };
+}
+
+/** The user id of the `userIndex`-th user: `--user` itself, or numbered when there are several. */
+export function userName(settings: Pick<RunSettings, 'user' | 'users'>, userIndex: number): string {
+  return settings.users > 1 ? `${settings.user}-${userIndex + 1}` : settings.user;
+}
+
+/**
+ * The token of a run (null for none), or, when its source could not reach its service, the
+ * outcome of a run that ended there; a usage error or a bug is thrown.
+ */
+async function fetchOrFail(target: Target, userIndex: number): Promise<string | null | Outcome> {
+  try {
+    return await target.tokenFor(userIndex);
+  } catch (error) {
+    if (!(error instanceof WsValidateError) || error.exitCode === ExitCode.Usage) throw error;
+    return {
+      reason: 'closed',
+      close: null,
+      durationMs: null,
+      connectMs: null,
+      failure: {
+        code: error.code,
+        message: error.message,
+        exitCode: error.exitCode,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    };
+  }
+}
