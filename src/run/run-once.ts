@@ -23,11 +23,11 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   const template = isNamedTrigger(settings.trigger)
     ? null
     : await readTemplate(settings.trigger, settings.triggerSource);
-  if (template !== null) templateWarnings(template, settings.trigger).forEach((w) => deps.warn(w));
   const buildTrigger = (userId: string, newId: () => string): BuiltTrigger =>
     buildRunTrigger(settings, template, userId, newId);
-  // A broken template is a usage error before anything starts or connects.
+  // A broken template is a usage error before anything starts or connects (or is warned about).
   buildTrigger(settings.user, () => 'id');
+  if (template !== null) templateWarnings(template, settings.trigger).forEach((w) => deps.warn(w));
   if (settings.tls.insecure) {
     deps.warn(
       '--insecure: the server certificate is not verified; do not use this against production',
