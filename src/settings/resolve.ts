@@ -95,9 +95,12 @@ export function resolveRunSettings(
   const url = urlGiven === undefined ? null : parseGiven('url', urlGiven);
   guardProtected(target, url, flags, config);
   if (flags.scenario !== undefined && !embedded) {
+    // Name what took the place of the embedded server: the URL's source, or the environment.
+    const instead =
+      target.name === 'embedded' ? ` (${urlGiven?.source ?? '--url'} gives a URL)` : '';
     throw new UsageError(
       'SCENARIO_NEEDS_EMBEDDED',
-      '--scenario only applies to --env embedded without --url',
+      `--scenario only applies to --env embedded without --url${instead}`,
       {
         hint: 'against another server, add ?scenario=NAME to the URL of a `ws-validate serve`',
       },

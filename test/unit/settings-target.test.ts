@@ -32,6 +32,14 @@ describe('a flag outranks an env var in choosing the target', () => {
     );
   });
 
+  it('--scenario names the env var that gave a URL when the environment came from one too', () => {
+    expect(() =>
+      resolveRunSettings({ scenario: 'drop' }, { ...env, WS_VALIDATE_ENV: 'embedded' }, null),
+    ).toThrow(
+      '--scenario only applies to --env embedded without --url (WS_VALIDATE_URL gives a URL)',
+    );
+  });
+
   it('--url outranks --env', () => {
     const s = resolveRunSettings({ env: 'embedded', url: 'ws://flag.example/ws' }, env, null);
     expect(s).toMatchObject({ embedded: false, url: 'ws://flag.example/ws', warnings: [] });
