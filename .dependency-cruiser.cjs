@@ -47,6 +47,22 @@ module.exports = {
       to: { path: '^src/(session|run|cli|server)/' },
     },
     {
+      name: 'library-knows-no-cli',
+      severity: 'error',
+      comment:
+        "The library API (index.ts, api/) runs in its caller's process: it never parses argv, prints or exits.",
+      from: { path: '^src/(api/|index\\.ts$)' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'the-library-is-a-leaf',
+      severity: 'error',
+      comment:
+        'The command line and the library are two doors to the same parts; neither goes through the other.',
+      from: { path: '^src/', pathNot: '^src/(api/|index\\.ts$)' },
+      to: { path: '^src/(api/|index\\.ts$)' },
+    },
+    {
       name: 'only-cli-uses-commander',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/cli/' },

@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  // test/fixtures/package/ is a consumer of the built package, checked by the tarball test.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/package/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

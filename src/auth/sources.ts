@@ -139,8 +139,8 @@ export function isPerUser(source: TokenSource): boolean {
 export interface TokenFetchOptions {
   /** Deadline of a token command or an E2E request, in milliseconds. */
   timeoutMs: number;
-  /** The environment a token command runs with. */
-  env: Env;
+  /** The environment a token command runs with; this process's when absent. */
+  env?: Env;
   /** Aborted on Ctrl-C: a token command or E2E request stops. */
   signal?: AbortSignal;
   /** Wall clock, to tell an expired token. */

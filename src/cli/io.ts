@@ -1,4 +1,4 @@
-import { createRedactor } from '../shared/redact.js';
+import { createSecretKeeper } from '../shared/secrets.js';
 
 /** A writable text stream, as stdout and stderr are. */
 export interface TextSink {
@@ -30,19 +30,12 @@ export interface Output {
 
 /** Wraps the CLI's streams so that nothing reaches them without redaction. */
 export function createOutput(io: CliIo, initialSecrets: readonly (string | undefined)[]): Output {
-  const secrets = new Set<string>();
-  let redact = createRedactor([]);
-  const addSecret = (secret: string | undefined): void => {
-    if (!secret || secrets.has(secret)) return;
-    secrets.add(secret);
-    redact = createRedactor([...secrets]);
-  };
-  initialSecrets.forEach(addSecret);
+  const keeper = createSecretKeeper(initialSecrets);
   return {
-    stdout: (text) => void io.stdout.write(redact(text)),
-    stderr: (text) => void io.stderr.write(redact(text)),
-    redact: (text) => redact(text),
-    addSecret,
+    stdout: (text) => void io.stdout.write(keeper.redact(text)),
+    stderr: (text) => void io.stderr.write(keeper.redact(text)),
+    redact: keeper.redact,
+    addSecret: keeper.add,
   };
 }
 

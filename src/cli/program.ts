@@ -3,8 +3,21 @@ import { UsageError } from '../shared/errors.js';
 import { flattenLines } from '../shared/fields.js';
 import { readVersion } from '../shared/package.js';
 import { type CliIo } from './io.js';
-import { pickOptions, RUN_OPTIONS } from '../settings/options.js';
-import { helpText, longFlag, parsedOnRead, type FlagOption } from '../settings/option-row.js';
+import {
+  CONFIG_FILE_NAME,
+  pickOptions,
+  RUN_OPTIONS,
+  STARTER_ENV_NAME,
+} from '../settings/options.js';
+import {
+  helpText,
+  longFlag,
+  oneOf,
+  parsedOnRead,
+  type FlagOption,
+} from '../settings/option-row.js';
+import { AUTH_PLACEMENTS } from '../settings/parse.js';
+import type { InitFlags } from './commands/init.js';
 import {
   CHECK_OPTIONS,
   ENVS_OPTIONS,
@@ -12,7 +25,7 @@ import {
   type CheckFlags,
   type EnvsFlags,
   type SchemasFlags,
-} from './subcommand-options.js';
+} from '../settings/subcommand-options.js';
 import { createRedactor } from '../shared/redact.js';
 import { SCENARIOS } from '../server/scenarios.js';
 
@@ -124,6 +137,18 @@ export function buildProgram(
     const { schemasCommand } = await import('./commands/schemas.js');
     result.code = await schemasCommand(flags, io);
   });
+
+  program
+    .command('init')
+    .description(`write a starter ${CONFIG_FILE_NAME} for your endpoint`)
+    .requiredOption('--url <ws-url>', 'WebSocket URL of the endpoint')
+    .option('--auth <placement>', `where the token goes: ${oneOf(AUTH_PLACEMENTS)}`)
+    .option('--token-env <NAME>', 'name of the env var that will hold the token')
+    .option('--name <env>', 'name of the environment, also the default one', STARTER_ENV_NAME)
+    .action(async (flags: InitFlags) => {
+      const { initCommand } = await import('./commands/init.js');
+      result.code = await initCommand(flags, io);
+    });
 
   addOptions(
     program

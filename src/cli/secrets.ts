@@ -1,13 +1,10 @@
-import { OPTIONS, type RunFlags } from '../settings/options.js';
-import { flagNames, type OptionRow } from '../settings/option-row.js';
+import { SECRET_ENV_VARS, SECRET_OPTIONS } from '../settings/secrets.js';
+import { flagNames } from '../settings/option-row.js';
 
-const SECRET_OPTIONS = (OPTIONS as readonly OptionRow[]).filter((row) => row.secret === true);
+export { SECRET_ENV_VARS, secretsOf } from '../settings/secrets.js';
 
 /** Flags whose value is a secret, masked in every error message. */
 export const SECRET_FLAGS = SECRET_OPTIONS.flatMap((row) => ('flags' in row ? flagNames(row) : []));
-
-/** Environment variables whose value is a secret. */
-export const SECRET_ENV_VARS = SECRET_OPTIONS.flatMap((row) => (row.env ? [row.env] : []));
 
 /** The secrets given on the command line or in the environment, before any parsing. */
 export function secretsIn(
@@ -27,16 +24,4 @@ export function secretsIn(
     if (value) secrets.push(value);
   }
   return secrets;
-}
-
-/** The secrets among parsed flags and the environment. */
-export function secretsOf(
-  flags: RunFlags,
-  env: Readonly<Record<string, string | undefined>>,
-): (string | undefined)[] {
-  const given = flags as Readonly<Record<string, unknown>>;
-  return [
-    ...SECRET_OPTIONS.map((row) => given[row.key]).filter((v) => typeof v === 'string'),
-    ...SECRET_ENV_VARS.map((name) => env[name]),
-  ];
 }

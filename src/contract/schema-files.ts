@@ -50,11 +50,15 @@ export async function readSchemaFiles(dir: string): Promise<ParsedFile[]> {
   );
 }
 
-function describeParseError(err: unknown, text: string): string {
-  // V8 quotes the offending text, newlines included; the error must stay on one line.
-  const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
+/** A JSON parse error on one line, with the line and column of its position, alike on every Node. */
+export function describeParseError(err: unknown, text: string): string {
+  // V8 quotes the offending text, newlines included; the error must stay on one line. Newer V8
+  // adds its own "(line 3 column 3)"; ours replaces it so that every Node says the same.
+  const message = (err instanceof Error ? err.message : String(err))
+    .replace(/\s+/g, ' ')
+    .replace(/ \(line \d+ column \d+\)/, '');
   const match = /at position (\d+)/.exec(message);
-  if (match?.[1] === undefined || /line \d+/.test(message)) return message;
+  if (match?.[1] === undefined) return message;
   const position = Number(match[1]);
   const before = text.slice(0, position).split('\n');
   const line = before.length;

@@ -57,7 +57,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     if (!token) {
       token = fetchToken(source, userName(settings, key), {
         timeoutMs: settings.budgets.connectMs,
-        env: deps.env,
+        ...(deps.env ? { env: deps.env } : {}),
         now: deps.now,
         warn: (line) => deps.warn(line),
         addSecret: (secret) => deps.addSecret(secret),

@@ -13,7 +13,8 @@ export interface RunDeps {
   now: () => Date;
   /** Fresh id generator (uuid v4 by default). */
   newId: () => string;
-  env: Readonly<Record<string, string | undefined>>;
+  /** The environment a token command runs with; this process's when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
   connect?: ConnectFn;
   /** Prints a warning line (to stderr). */

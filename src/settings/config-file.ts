@@ -19,8 +19,15 @@ export interface ConfigFile {
 /** An environment as a config file gives it: any field may be left out. */
 export type ConfiguredEnvironment = ConfigFields & { name: string; source: string };
 
-// The fields an environment may set: the options with a config key, in the table's order.
-const ENVIRONMENT_FIELDS: readonly OptionRow[] = OPTIONS.filter((row) => 'config' in row);
+/** The fields an environment may set: the options with a config key, in the table's order. */
+export const ENVIRONMENT_FIELDS: readonly OptionRow[] = OPTIONS.filter((row) => 'config' in row);
+
+/** The fields of the file itself, each a description for its JSON Schema. */
+export const ROOT_FIELDS = {
+  $schema: 'the JSON Schema of this file, for editors',
+  defaultEnv: 'the environment a run uses when neither --env nor WS_VALIDATE_ENV names one',
+  environments: 'named environments; one named like a built-in changes only the fields it gives',
+} as const;
 
 /** Reads the config file given by --config, or ./ws-validate.config.json when present. */
 export async function loadConfig(
@@ -74,16 +81,18 @@ export function parseConfigFile(path: string, json: unknown): ConfigFile {
   }
   const root = json as Record<string, unknown>;
   for (const key of Object.keys(root)) {
-    if (key !== 'defaultEnv' && key !== 'environments' && key !== '$schema') {
+    if (!Object.hasOwn(ROOT_FIELDS, key)) {
       throw configError(
         path,
         `"${key}"`,
-        'is not a known field (expected defaultEnv, environments)',
+        `is not a known field (expected ${Object.keys(ROOT_FIELDS).join(', ')})`,
       );
     }
   }
-  if (root.defaultEnv !== undefined && typeof root.defaultEnv !== 'string') {
-    throw configError(path, '"defaultEnv"', 'must be a string');
+  for (const key of ['$schema', 'defaultEnv'] as const) {
+    if (root[key] !== undefined && typeof root[key] !== 'string') {
+      throw configError(path, `"${key}"`, 'must be a string');
+    }
   }
   const envs = root.environments ?? {};
   if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) {
@@ -92,7 +101,12 @@ export function parseConfigFile(path: string, json: unknown): ConfigFile {
   const environments = Object.entries(envs as Record<string, unknown>).map(([name, raw]) =>
     parseEnvironment(path, name, raw),
   );
-  return { path, defaultEnv: root.defaultEnv, environments, warnings: [] };
+  return {
+    path,
+    defaultEnv: root.defaultEnv as string | undefined,
+    environments,
+    warnings: [],
+  };
 }
 
 function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredEnvironment {

@@ -4,8 +4,28 @@ export type HelpGroup = 'Target' | 'Auth' | 'Trigger' | 'Budgets' | 'Contract' |
 /** JSON type of a config-file field. */
 export type JsonType = 'string' | 'boolean';
 
+/** What the texts a parser takes look like: for the config file's JSON Schema and the library's values. */
+export interface TextShape {
+  /** The closed list of texts it takes. */
+  readonly enum?: readonly string[];
+  /** An ECMAScript pattern every text it takes matches; the parser stays the judge of the rest. */
+  readonly pattern?: string;
+  /** The library also takes the value as a number of milliseconds. */
+  readonly milliseconds?: boolean;
+}
+
 /** Checks a value and converts it; `source` names where the value came from, for the error. */
-export type OptionParser = (text: string, source: string) => unknown;
+export type OptionParser = ((text: string, source: string) => unknown) & {
+  readonly shape?: TextShape;
+};
+
+/** A parser that declares the shape of the texts it takes. */
+export function shaped<T>(
+  parse: (text: string, source: string) => T,
+  shape: TextShape,
+): ((text: string, source: string) => T) & { readonly shape: TextShape } {
+  return Object.assign((text: string, source: string) => parse(text, source), { shape });
+}
 
 interface RowBase {
   /** Its name in `RunFlags` (commander's attribute name of the flags) and in the config file. */
@@ -38,6 +58,8 @@ export interface FlagOption extends RowBase {
 /** A setting only the config file gives. */
 export interface ConfigOnlyOption extends RowBase {
   readonly config: JsonType;
+  /** What it sets, for the config file's JSON Schema. */
+  readonly help?: string;
 }
 
 /** One row of the option table. */

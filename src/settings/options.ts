@@ -2,17 +2,20 @@ import { REPORT_FORMATS } from '../report/formats.js';
 import {
   AUTH_PLACEMENTS,
   NAMED_TRIGGERS,
+  durationOption,
+  durationOrZeroOption,
   parseCount,
-  parseDuration,
   parsePlacement,
   parseRate,
   parseReportTarget,
+  parseScenario,
   parseSize,
   parseWsUrl,
 } from './parse.js';
 import {
   longFlag,
   oneOf,
+  shaped,
   type ConfigFieldsOf,
   type FlagOption,
   type FlagsOf,
@@ -23,7 +26,8 @@ import {
 /** Default config file name, looked up in the working directory. */
 export const CONFIG_FILE_NAME = 'ws-validate.config.json';
 
-const duration = (text: string, source: string): number => parseDuration(text, source);
+/** The environment `ws-validate init` writes when no --name is given. */
+export const STARTER_ENV_NAME = 'dev';
 
 /**
  * Every option of a run, each declared once: commander's options, the config-file fields, the env
@@ -43,11 +47,11 @@ export const OPTIONS = [
     flags: '-u, --url <ws-url>',
     help: "WebSocket URL; overrides the environment's",
     group: 'Target',
-    parse: parseWsUrl,
+    parse: shaped(parseWsUrl, { pattern: '^[wW][sS][sS]?://' }),
     env: 'WS_VALIDATE_URL',
     config: 'string',
   },
-  { key: 'authUrl', config: 'string' },
+  { key: 'authUrl', config: 'string', help: 'base URL of the auth service (E2E token endpoint)' },
   {
     key: 'config',
     flags: '-c, --config <file>',
@@ -61,12 +65,13 @@ export const OPTIONS = [
     help: 'allow a run against a protected environment such as production',
     group: 'Target',
   },
-  { key: 'protected', config: 'boolean' },
+  { key: 'protected', config: 'boolean', help: 'a run against it needs --confirm-production' },
   {
     key: 'scenario',
     flags: '--scenario <name>',
     help: 'with --env embedded: the reference-server fault scenario to run (see `serve --help`)',
     group: 'Target',
+    parse: parseScenario,
   },
   {
     key: 'ca',
@@ -88,7 +93,7 @@ export const OPTIONS = [
     env: 'WS_VALIDATE_TOKEN',
     secret: true,
   },
-  { key: 'tokenEnv', config: 'string' },
+  { key: 'tokenEnv', config: 'string', help: 'name of the env var holding the bearer token' },
   {
     key: 'tokenFile',
     flags: '--token-file <path>',
@@ -112,7 +117,7 @@ export const OPTIONS = [
     env: 'WS_VALIDATE_JWT_SECRET',
     secret: true,
   },
-  { key: 'jwtSecretEnv', config: 'string' },
+  { key: 'jwtSecretEnv', config: 'string', help: 'name of the env var holding the HS256 secret' },
   {
     key: 'e2eKey',
     flags: '--e2e-key <key>',
@@ -121,7 +126,7 @@ export const OPTIONS = [
     env: 'E2E_OAUTH_SIMULATION_KEY',
     secret: true,
   },
-  { key: 'e2eKeyEnv', config: 'string' },
+  { key: 'e2eKeyEnv', config: 'string', help: 'name of the env var holding the E2E key' },
   {
     key: 'user',
     flags: '--user <id>',
@@ -135,7 +140,7 @@ export const OPTIONS = [
     flags: '--auth <placement>',
     help: `where the token goes: ${oneOf(AUTH_PLACEMENTS)}`,
     group: 'Auth',
-    parse: parsePlacement,
+    parse: shaped(parsePlacement, { enum: AUTH_PLACEMENTS }),
     default: 'header',
     config: 'string',
   },
@@ -172,7 +177,7 @@ export const OPTIONS = [
     flags: '--timeout <duration>',
     help: 'total budget, e.g. 30s',
     group: 'Budgets',
-    parse: duration,
+    parse: durationOption,
     default: '30s',
     config: 'string',
   },
@@ -181,7 +186,7 @@ export const OPTIONS = [
     flags: '--first-event-timeout <duration>',
     help: 'budget for the first agent event',
     group: 'Budgets',
-    parse: duration,
+    parse: durationOption,
     default: '15s',
     config: 'string',
   },
@@ -190,7 +195,7 @@ export const OPTIONS = [
     flags: '--connect-timeout <duration>',
     help: 'budget for the connection',
     group: 'Budgets',
-    parse: duration,
+    parse: durationOption,
     default: '10s',
     config: 'string',
   },
@@ -200,7 +205,7 @@ export const OPTIONS = [
     help: 'how long to listen after the terminal event',
     group: 'Budgets',
     // No grace period at all is a choice; every other budget must leave some time.
-    parse: (text, source) => parseDuration(text, source, { allowZero: true }),
+    parse: durationOrZeroOption,
     default: '300ms',
     config: 'string',
   },

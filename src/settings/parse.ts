@@ -1,9 +1,30 @@
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { UsageError } from '../shared/errors.js';
+import { shaped } from './option-row.js';
 import { isScenarioName, SCENARIOS, type ScenarioName } from '../server/scenarios.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const MAX_DURATION_MS = 2_147_483_647;
+
+/** A number and a unit in any casing; no flags, so that it holds as a JSON Schema pattern too. */
+export const DURATION_PATTERN = '^\\s*(\\d+(?:\\.\\d+)?)\\s*([mM][sS]|[sSmMhH])\\s*$';
+const DURATION_TEXT = new RegExp(DURATION_PATTERN);
+
+/** A bare zero, the one duration that needs no unit where zero is allowed. */
+export const ZERO_PATTERN = '^\\s*0\\s*$';
+const ZERO_TEXT = new RegExp(ZERO_PATTERN);
+
+/** A duration option's parser: a number and a unit; the library also takes milliseconds. */
+export const durationOption = shaped((text, source) => parseDuration(text, source), {
+  pattern: DURATION_PATTERN,
+  milliseconds: true,
+});
+
+/** The parser of a duration option that may be 0 (no time at all is a choice). */
+export const durationOrZeroOption = shaped(
+  (text, source) => parseDuration(text, source, { allowZero: true }),
+  { pattern: `${ZERO_PATTERN}|${DURATION_PATTERN}`, milliseconds: true },
+);
 
 /** Parses a duration such as `500ms`, `15s`, `1.5s` or `2m` into milliseconds; zero only when allowed. */
 export function parseDuration(
@@ -12,8 +33,8 @@ export function parseDuration(
   options: { allowZero?: boolean } = {},
 ): number {
   // A bare 0 needs no unit.
-  if (options.allowZero && /^\s*0\s*$/.test(text)) return 0;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/i.exec(text);
+  if (options.allowZero && ZERO_TEXT.test(text)) return 0;
+  const match = DURATION_TEXT.exec(text);
   const value = match ? Number(match[1]) * (DURATION_UNITS[match[2]!.toLowerCase()] ?? NaN) : NaN;
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.allowZero)) {
     throw new UsageError('BAD_DURATION', `${flag}: "${text}" is not a duration`, {

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/shared/errors.js';
 import { REQUIRED_EVENTS } from '../../src/contract/types.js';
 import type { LoadedSchemas } from '../../src/contract/schema-checker.js';
+import { describeParseError } from '../../src/contract/schema-files.js';
 import { defaultSchemasDir, inspectSchemas, loadSchemas } from '../../src/contract/schemas.js';
 
 type Frame = Record<string, unknown>;
@@ -410,5 +411,19 @@ describe('schema directories', () => {
     expect(listed).toContainEqual({ file: 'tool_executing.schema.json', covers: 'tool_executing' });
     expect(listed.every((f) => f.error === undefined)).toBe(true);
     expect(listed).toHaveLength(9);
+  });
+});
+
+describe('describeParseError', () => {
+  const text = '{\n  "type": "object"\n  "required": []\n}';
+  it.each([
+    // Node 20 and 22: V8 gives the position only.
+    "Expected ',' or '}' after property value in JSON at position 23",
+    // Node 24: V8 adds a line and column of its own, worded differently.
+    "Expected ',' or '}' after property value in JSON at position 23 (line 3 column 3)",
+  ])('says the same whatever V8 said: %s', (message) => {
+    expect(describeParseError(new SyntaxError(message), text)).toBe(
+      "Expected ',' or '}' after property value in JSON at position 23 (line 3, column 3)",
+    );
   });
 });

@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import { checkRecording } from '../../run/check.js';
 import type { CliIo } from '../io.js';
 import { emitRunReport } from '../../report/emit.js';
-import type { CheckFlags } from '../subcommand-options.js';
+import type { CheckFlags } from '../../settings/subcommand-options.js';
 import { resolveOutput } from '../../settings/output.js';
 import { colorLevel, createOutput } from '../io.js';
 import { defaultSchemasDir, loadSchemas } from '../../contract/schemas.js';

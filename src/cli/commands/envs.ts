@@ -1,5 +1,5 @@
 import type { CliIo } from '../io.js';
-import type { EnvsFlags } from '../subcommand-options.js';
+import type { EnvsFlags } from '../../settings/subcommand-options.js';
 import { listEnvironments } from '../../settings/environments.js';
 import { loadConfig } from '../../settings/config-file.js';
 import { defaultOf } from '../../settings/options.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
-import type { SchemasFlags } from '../subcommand-options.js';
+import type { SchemasFlags } from '../../settings/subcommand-options.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { isRequiredEvent, REQUIRED_EVENTS } from '../../contract/types.js';
 import { defaultSchemasDir, inspectSchemas } from '../../contract/schemas.js';

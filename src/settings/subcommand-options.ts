@@ -1,4 +1,4 @@
-import type { FlagKey, RunFlags } from '../settings/options.js';
+import type { FlagKey, RunFlags } from './options.js';
 
 /** The run options `check` takes. */
 export const CHECK_OPTIONS = [

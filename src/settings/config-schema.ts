@@ -1,0 +1,49 @@
+import { ENVIRONMENT_FIELDS, ROOT_FIELDS } from './config-file.js';
+import { CONFIG_FILE_NAME } from './options.js';
+import type { OptionRow } from './option-row.js';
+
+/** Where the README and `ws-validate init` point `$schema`: the schema of the installed package. */
+export const CONFIG_SCHEMA_REF = './node_modules/ws-validate/config.schema.json';
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * The JSON Schema (2020-12) of the config file, derived from the option table: every field an
+ * environment may set, with its JSON type, its description and the shape of its text.
+ */
+export function buildConfigSchema(): JsonSchema {
+  const environment: JsonSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(ENVIRONMENT_FIELDS.map((row) => [row.key, fieldSchema(row)])),
+  };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: CONFIG_FILE_NAME,
+    description:
+      'Environments for ws-validate: where to connect, how to authenticate, run settings.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: ROOT_FIELDS.$schema },
+      defaultEnv: { type: 'string', description: ROOT_FIELDS.defaultEnv },
+      environments: {
+        type: 'object',
+        description: ROOT_FIELDS.environments,
+        additionalProperties: { $ref: '#/$defs/environment' },
+      },
+    },
+    $defs: { environment },
+  };
+}
+
+function fieldSchema(row: OptionRow): JsonSchema {
+  const shape = row.parse?.shape;
+  return {
+    type: row.config,
+    ...(row.help === undefined ? {} : { description: row.help }),
+    ...(shape?.enum === undefined ? {} : { enum: [...shape.enum] }),
+    ...(shape?.pattern === undefined ? {} : { pattern: shape.pattern }),
+    ...(row.default === undefined ? {} : { default: row.default }),
+  };
+}
