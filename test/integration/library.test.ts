@@ -155,16 +155,17 @@ describe('validate', () => {
   });
 
   it('reads env vars only from envVars', async () => {
-    const unreachable = `ws://127.0.0.1:${await closedPort()}/ws`;
-    vi.stubEnv('WS_VALIDATE_URL', unreachable);
+    vi.stubEnv('WS_VALIDATE_JWT_SECRET', server.secret);
     try {
-      const report = await validate({ env: 'embedded', grace: 0 });
+      // The process has the secret, but validate does not look: no token, so the server refuses.
+      const error = await validate({ url: server.url, grace: 0 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      const report = await validate({
+        url: server.url,
+        grace: 0,
+        envVars: { WS_VALIDATE_JWT_SECRET: server.secret },
+      });
       expect(report.exitCode).toBe(0);
-      const error = await validate({
-        env: 'embedded',
-        envVars: { WS_VALIDATE_URL: unreachable },
-      }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConnectionError);
     } finally {
       vi.unstubAllEnvs();
     }
