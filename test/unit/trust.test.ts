@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import * as tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTrust, parseCaFile } from '../../src/shared/trust.js';
@@ -7,11 +7,18 @@ import { loadTrust, parseCaFile } from '../../src/shared/trust.js';
 const CERT = fileURLToPath(new URL('../fixtures/tls/cert.pem', import.meta.url));
 const PEM = readFileSync(CERT, 'utf8').trim();
 
+// Node's default trust store as Node itself lists it: from Node 22.15 on that may hold the system's
+// certificates too, not only the bundled roots (rootCertificates).
+const withDefaults = tls as typeof tls & { getCACertificates?: (kind: 'default') => string[] };
+const DEFAULT_STORE = withDefaults.getCACertificates?.('default') ?? tls.rootCertificates;
+
 describe('loadTrust', () => {
   it('adds the --ca certificates to the default trust store instead of replacing it', async () => {
     const trust = await loadTrust({ ca: CERT, insecure: false });
-    expect(trust.ca).toHaveLength(rootCertificates.length + 1);
-    expect(trust.ca).toEqual(expect.arrayContaining([...rootCertificates, PEM]));
+    expect(trust.ca).toHaveLength(DEFAULT_STORE.length + 1);
+    expect(trust.ca).toEqual(
+      expect.arrayContaining([...tls.rootCertificates, ...DEFAULT_STORE, PEM]),
+    );
   });
 
   it("leaves Node's default store alone without --ca", async () => {
