@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS, type ScenarioName } from '../../src/server/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, warmUpCli } from '../helpers/cli.js';
+
+// Wall-time bounds below are about the run, not the first import of the CLI's modules.
+beforeAll(() => warmUpCli(), 60_000);
 
 /** What one reference-server scenario must end in under the short budgets below. */
 interface Expectation {

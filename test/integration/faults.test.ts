@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, type TestContext } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { runCli, warmUpCli } from '../helpers/cli.js';
 import {
   canonicalEvents,
   connectionEstablished,
@@ -16,6 +16,9 @@ import {
   writeInPieces,
   type FaultServer,
 } from '../helpers/fault-servers.js';
+
+// Wall-time bounds below are about the run, not the first import of the CLI's modules.
+beforeAll(() => warmUpCli(), 60_000);
 
 const FAST = ['--first-event-timeout', '600ms', '--timeout', '2s', '--grace', '100ms'];
 
