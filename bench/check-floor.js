@@ -1,8 +1,8 @@
 // The floor for `ws-validate check`: read an NDJSON file line by line (node:readline over
 // fs.createReadStream), JSON.parse each line and run a precompiled ajv validator chosen by type.
 //
-//   node bench/check-floor.js <file.ndjson> [schemas-dir]
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+//   node bench/check-floor.js <file.ndjson> [profile-dir]
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
@@ -14,7 +14,7 @@ import addFormatsModule from 'ajv-formats';
 
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
-/** Compiles every `*.schema.json` of `dir` with one Ajv2020 instance; returns type -> validator. */
+/** Compiles every `*.schema.json` of `dir` and its `defs/` with one Ajv2020 instance; returns type -> validator. */
 export function compileValidators(dir) {
   // The options ws-validate compiles its contract with, so both sides run the same generated code.
   const ajv = new Ajv2020({
@@ -27,11 +27,14 @@ export function compileValidators(dir) {
     logger: false,
   });
   addFormats(ajv);
-  const schemas = readdirSync(dir)
-    .filter((name) => name.endsWith('.schema.json'))
-    .sort()
-    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')));
-  for (const schema of schemas) ajv.addSchema(schema);
+  const read = (folder) =>
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.schema.json'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(folder, name), 'utf8')));
+  const schemas = read(dir);
+  const defs = existsSync(join(dir, 'defs')) ? read(join(dir, 'defs')) : [];
+  for (const schema of [...schemas, ...defs]) ajv.addSchema(schema);
   const validators = new Map();
   for (const schema of schemas) {
     const type = schema.properties?.type?.const;
@@ -66,7 +69,7 @@ export async function checkFloor(file, validators) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [file, dir = fileURLToPath(new URL('../schemas/', import.meta.url))] =
+  const [file, dir = fileURLToPath(new URL('../profiles/canonical/', import.meta.url))] =
     process.argv.slice(2);
   const started = performance.now();
   const validators = compileValidators(dir);

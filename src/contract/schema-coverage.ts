@@ -1,16 +1,17 @@
 import type { AnySchemaObject } from 'ajv/dist/2020.js';
-import { SCHEMA_SUFFIX } from './schema-files.js';
+import { DEFS_DIR, SCHEMA_SUFFIX } from './schema-files.js';
 
 /**
  * The message type a schema validates: its `properties.type.const`, else the name in
- * `<type>.schema.json`, except for shared definitions that other files `$ref` (the envelope),
- * which cover no type; `referenced` holds the bases of every referenced file.
+ * `<type>.schema.json`, except for shared definitions: the files of `defs/`, and files that other
+ * files `$ref` (an envelope), which cover no type; `referenced` holds the bases of every referenced file.
  */
 export function coveredType(
   file: string,
   schema: AnySchemaObject,
   referenced: Set<string>,
 ): string | null {
+  if (file.startsWith(`${DEFS_DIR}/`)) return null;
   const typeSchema: unknown = (schema.properties as Record<string, unknown> | undefined)?.type;
   if (typeof typeSchema === 'object' && typeSchema !== null) {
     const value: unknown = (typeSchema as { const?: unknown }).const;

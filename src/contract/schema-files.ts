@@ -6,6 +6,9 @@ import { UsageError } from '../shared/errors.js';
 /** How the name of a schema file ends: `<type>.schema.json`. */
 export const SCHEMA_SUFFIX = '.schema.json';
 
+/** The subfolder of shared definitions that schemas reach by `$ref`; its files cover no type. */
+export const DEFS_DIR = 'defs';
+
 /** One schema file as read: its text and parsed schema, or why it cannot be used. */
 export interface ParsedFile {
   file: string;
@@ -14,7 +17,10 @@ export interface ParsedFile {
   error?: string;
 }
 
-/** Reads and parses every `*.schema.json` in `dir`, sorted by name; throws UsageError only when `dir` cannot be listed. */
+/**
+ * Reads and parses every `*.schema.json` in `dir`, sorted by name, then those of its `defs/`
+ * subfolder (named `defs/<file>`); throws UsageError only when `dir` cannot be listed.
+ */
 export async function readSchemaFiles(dir: string): Promise<ParsedFile[]> {
   let names: string[];
   try {
@@ -27,7 +33,14 @@ export async function readSchemaFiles(dir: string): Promise<ParsedFile[]> {
       cause: err,
     });
   }
-  const fileNames = names.filter((n) => n.endsWith(SCHEMA_SUFFIX)).sort();
+  const defs = await readdir(join(dir, DEFS_DIR)).catch(() => [] as string[]);
+  const fileNames = [
+    ...names.filter((n) => n.endsWith(SCHEMA_SUFFIX)).sort(),
+    ...defs
+      .filter((n) => n.endsWith(SCHEMA_SUFFIX))
+      .sort()
+      .map((n) => `${DEFS_DIR}/${n}`),
+  ];
 
   return Promise.all(
     fileNames.map(async (file): Promise<ParsedFile> => {

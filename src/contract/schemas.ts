@@ -22,9 +22,9 @@ export interface SchemaFileStatus {
 const HINT =
   'Fix or remove the file, or point ws-validate at another schema directory; `ws-validate schemas` lists every file with its status.';
 
-/** The `schemas/` directory shipped with ws-validate, located from this module rather than the working directory. */
+/** The canonical profile's schema folder shipped with ws-validate (`profiles/canonical/`), located from this module rather than the working directory. */
 export function defaultSchemasDir(): string {
-  return join(packageRoot(), 'schemas');
+  return join(packageRoot(), 'profiles', 'canonical');
 }
 
 /** Reads, compiles and indexes every `*.schema.json` in `dir`; throws UsageError naming the first broken file. */

@@ -222,7 +222,7 @@ export const OPTIONS = [
     flags: '--schemas <dir>',
     help: 'JSON Schema directory',
     group: 'Contract',
-    helpDefault: 'the bundled schemas/',
+    helpDefault: 'the bundled profiles/canonical/',
     config: 'string',
     file: true,
   },

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,9 +20,7 @@ beforeAll(async () => {
   // A copy of the bundled schemas with one file that is not JSON and one that ajv rejects.
   brokenDir = join(dir, 'schemas');
   await mkdir(brokenDir);
-  const bundled = defaultSchemasDir();
-  for (const file of await readdir(bundled))
-    await copyFile(join(bundled, file), join(brokenDir, file));
+  await cp(defaultSchemasDir(), brokenDir, { recursive: true });
   await writeFile(join(brokenDir, 'agent_thinking.schema.json'), '{"type": "object",\n');
   await writeFile(
     join(brokenDir, 'tool_executing.schema.json'),
@@ -63,7 +61,7 @@ describe('ws-validate schemas', () => {
     for (const type of ['connection_established', 'error_message', 'agent_error']) {
       expect(lineFor(result.stdout, `${type}.schema.json`)).toMatch(/ other message type$/);
     }
-    expect(lineFor(result.stdout, 'envelope.schema.json')).toMatch(/\(shared definitions\)$/);
+    expect(lineFor(result.stdout, 'defs/envelope.schema.json')).toMatch(/\(shared definitions\)$/);
     expect(result.stdout).toMatch(/^9 compiled, 0 broken$/m);
     expect(result.stdout).not.toContain('without a schema');
   });

@@ -45,10 +45,10 @@ function messages(frame: unknown): string[] {
 }
 
 describe('the shipped schemas', () => {
-  it('live in the package schemas/ directory', () => {
+  it('live in the package profiles/canonical/ directory', () => {
     const dir = defaultSchemasDir();
     expect(isAbsolute(dir)).toBe(true);
-    expect(dir).toMatch(/[/\\]schemas$/);
+    expect(dir).toMatch(/[/\\]profiles[/\\]canonical$/);
     expect(schemas.dir).toBe(dir);
   });
 
@@ -407,7 +407,7 @@ describe('schema directories', () => {
 
   it('inspect the shipped directory: the envelope covers nothing', async () => {
     const listed = await inspectSchemas(defaultSchemasDir());
-    expect(listed).toContainEqual({ file: 'envelope.schema.json', covers: null });
+    expect(listed).toContainEqual({ file: 'defs/envelope.schema.json', covers: null });
     expect(listed).toContainEqual({ file: 'tool_executing.schema.json', covers: 'tool_executing' });
     expect(listed.every((f) => f.error === undefined)).toBe(true);
     expect(listed).toHaveLength(9);
