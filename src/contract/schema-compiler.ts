@@ -1,4 +1,5 @@
 import type { AnySchemaObject, Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
+import { findRefCycles } from './ref-cycles.js';
 import { coveredType, referencedBases } from './schema-coverage.js';
 import { readSchemaFiles, type ParsedFile } from './schema-files.js';
 
@@ -69,11 +70,20 @@ export async function compileDir(
     }
   });
 
+  // Checked before compiling: a validator with such a cycle compiles, then overflows the stack.
+  const cycles = findRefCycles(
+    parsed.flatMap((p) => (p.schema === undefined ? [] : [{ file: p.file, schema: p.schema }])),
+  );
   const referenced = referencedBases(parsed);
   const coveredBy = new Map<string, string>();
   parsed.forEach((p, i) => {
     const result = results[i];
     if (p.schema === undefined || result === undefined || result.error !== undefined) return;
+    const cycle = cycles.get(p.file);
+    if (cycle !== undefined) {
+      Object.assign(result, { error: cycle, stage: 3 });
+      return;
+    }
     try {
       result.validate = ajv.compile(p.schema);
       result.schema = p.schema;
