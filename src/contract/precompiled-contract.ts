@@ -5,8 +5,10 @@ import { createChecker, type LoadedSchemas } from './schema-checker.js';
 import { compileDir, type CompiledFile, type Validator } from './schema-compiler.js';
 import { readSchemaFiles } from './schema-files.js';
 
-/** Where the build writes the bundled schemas, precompiled, relative to this module (all of dist/ is one folder). */
-export const BUNDLED_CONTRACT_MODULE = './contract.cjs';
+/** Where the build writes a built-in profile's schemas, precompiled, relative to this module (all of dist/ is one folder). */
+export function builtInContractModule(name: string): string {
+  return `./contract-${name}.cjs`;
+}
 
 /** The shape of a precompiled contract module. */
 interface PrecompiledContract {
@@ -24,9 +26,12 @@ export function fingerprintSchemas(files: readonly { file: string; text?: string
 }
 
 /** Compiles `dir` once more into standalone CommonJS validators, for the build to ship beside the code. */
-export async function generateContractModule(dir: string): Promise<string> {
+export async function generateContractModule(
+  dir: string,
+  typePath: readonly string[] = ['type'],
+): Promise<string> {
   const absDir = resolve(dir);
-  const { ajv, parsed, results } = await compileDir(absDir, { source: true });
+  const { ajv, parsed, results } = await compileDir(absDir, { source: true, typePath });
   const broken = results.find((f) => f.error !== undefined);
   if (broken !== undefined) {
     throw new Error(`${broken.file}: ${broken.error ?? 'unknown reason'}`);
@@ -47,10 +52,11 @@ exports.covers = ${JSON.stringify(covers)};
   return `${code}\n${meta}`;
 }
 
-/** Loads the precompiled validators of the bundled schemas; null when absent or stale. */
+/** Loads the precompiled validators of a built-in profile's schemas; null when absent or stale. */
 export async function loadPrecompiled(
   absDir: string,
   modulePath: string,
+  typePath: readonly string[] = ['type'],
 ): Promise<LoadedSchemas | null> {
   let contract: PrecompiledContract;
   try {
@@ -68,5 +74,5 @@ export async function loadPrecompiled(
     validate: contract[entry.export] as Validator,
     schema: schemaOf.get(entry.file),
   }));
-  return createChecker(absDir, files);
+  return createChecker(absDir, files, typePath);
 }

@@ -1,7 +1,11 @@
 import type { AnySchemaObject } from 'ajv/dist/2020.js';
 import type { CompiledFile, Validator } from './schema-compiler.js';
 import { formatContractErrors } from './schema-errors.js';
+import { readPathString } from './profile.js';
 import type { FrameCheck, FrameChecker } from './types.js';
+
+// Frozen: returned for every frame without a schema, never changed by a caller.
+const NO_SCHEMA: FrameCheck = Object.freeze({ schema: null, errors: Object.freeze([]) as [] });
 
 /** The contract schemas of one directory, compiled once and ready to check frames. */
 export interface LoadedSchemas extends FrameChecker {
@@ -11,8 +15,12 @@ export interface LoadedSchemas extends FrameChecker {
   readonly covers: Record<string, string>;
 }
 
-/** Checks frames against the compiled files of `absDir` that cover a type, chosen by the frame's `type`. */
-export function createChecker(absDir: string, files: readonly CompiledFile[]): LoadedSchemas {
+/** Checks frames against the compiled files of `absDir` that cover a type, chosen by the frame's type at `typePath`. */
+export function createChecker(
+  absDir: string,
+  files: readonly CompiledFile[],
+  typePath: readonly string[] = ['type'],
+): LoadedSchemas {
   const validators = new Map<string, Validator>();
   const schemas = new Map<string, AnySchemaObject | undefined>();
   const covers: Record<string, string> = {};
@@ -28,13 +36,12 @@ export function createChecker(absDir: string, files: readonly CompiledFile[]): L
     dir: absDir,
     covers,
     schemaNames,
-    check(frame: unknown): FrameCheck {
+    check(frame: unknown, knownType?: string | null): FrameCheck {
       // Per-frame hot path: a type lookup and one validator call; formatting only on failure.
-      if (typeof frame !== 'object' || frame === null) return { schema: null, errors: [] };
-      const type = (frame as { type?: unknown }).type;
-      if (typeof type !== 'string') return { schema: null, errors: [] };
+      const type = knownType === undefined ? readPathString(frame, typePath) : knownType;
+      if (type === null) return NO_SCHEMA;
       const validate = validators.get(type);
-      if (validate === undefined) return { schema: null, errors: [] };
+      if (validate === undefined) return NO_SCHEMA;
       if (validate(frame)) return { schema: type, errors: [] };
       return {
         schema: type,

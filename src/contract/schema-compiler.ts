@@ -44,12 +44,12 @@ async function createAjv(source: boolean): Promise<Ajv2020> {
 
 /**
  * Reads and compiles every schema file of `dir` with one ajv instance, and indexes each by the type
- * it covers; broken files are returned with their error, not thrown. `source` keeps the generated
- * code for standalone output.
+ * it covers (read at `typePath`); broken files are returned with their error, not thrown. `source`
+ * keeps the generated code for standalone output.
  */
 export async function compileDir(
   dir: string,
-  options: { source?: boolean } = {},
+  options: { source?: boolean; typePath?: readonly string[] } = {},
 ): Promise<{ ajv: Ajv2020; parsed: ParsedFile[]; results: CompiledFile[] }> {
   const parsed = await readSchemaFiles(dir);
   const ajv = await createAjv(options.source ?? false);
@@ -91,7 +91,7 @@ export async function compileDir(
       Object.assign(result, { error: (err as Error).message, stage: 3 });
       return;
     }
-    const type = coveredType(p.file, p.schema, referenced);
+    const type = coveredType(p.file, p.schema, referenced, options.typePath);
     if (type === null) return;
     const other = coveredBy.get(type);
     if (other !== undefined) {

@@ -2,7 +2,8 @@ import type { AnySchemaObject } from 'ajv/dist/2020.js';
 import { DEFS_DIR, SCHEMA_SUFFIX } from './schema-files.js';
 
 /**
- * The message type a schema validates: its `properties.type.const`, else the name in
+ * The message type a schema validates: the `const` it gives the type field (`properties.type.const`
+ * for the field `type`, split on dots as `typePath`), else the name in
  * `<type>.schema.json`, except for shared definitions: the files of `defs/`, and files that other
  * files `$ref` (an envelope), which cover no type; `referenced` holds the bases of every referenced file.
  */
@@ -10,9 +11,17 @@ export function coveredType(
   file: string,
   schema: AnySchemaObject,
   referenced: Set<string>,
+  typePath: readonly string[] = ['type'],
 ): string | null {
   if (file.startsWith(`${DEFS_DIR}/`)) return null;
-  const typeSchema: unknown = (schema.properties as Record<string, unknown> | undefined)?.type;
+  let typeSchema: unknown = schema;
+  for (const key of typePath) {
+    const properties: unknown = (typeSchema as { properties?: unknown } | undefined)?.properties;
+    typeSchema =
+      typeof properties === 'object' && properties !== null && Object.hasOwn(properties, key)
+        ? (properties as Record<string, unknown>)[key]
+        : undefined;
+  }
   if (typeof typeSchema === 'object' && typeSchema !== null) {
     const value: unknown = (typeSchema as { const?: unknown }).const;
     if (typeof value === 'string') return value;

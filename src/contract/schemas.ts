@@ -1,14 +1,16 @@
 import { join, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import { packageRoot } from '../shared/package.js';
-import { BUNDLED_CONTRACT_MODULE, loadPrecompiled } from './precompiled-contract.js';
+import { builtInContractModule, loadPrecompiled } from './precompiled-contract.js';
+import { BUILT_IN_PROFILES, DEFAULT_PROFILE } from './profile.js';
 import { createChecker, type LoadedSchemas } from './schema-checker.js';
 import { compileDir } from './schema-compiler.js';
 import { SCHEMA_SUFFIX } from './schema-files.js';
 
 // The build's entry `dist/schemas.js` (scripts/bundle.js) is this module; the build then writes the
-// precompiled contract with it (scripts/build-contract.js).
+// precompiled contract of each built-in profile with it (scripts/build-contract.js).
 export { generateContractModule } from './precompiled-contract.js';
+export { BUILT_IN_PROFILES } from './profile.js';
 
 /** The status of one schema file, as `ws-validate schemas` lists it. */
 export interface SchemaFileStatus {
@@ -19,22 +21,39 @@ export interface SchemaFileStatus {
   error?: string;
 }
 
+/** How the schemas of a folder are read. */
+export interface SchemaOptions {
+  /** Dotted path of a frame's type (default `type`). */
+  typeField?: string;
+}
+
 const HINT =
   'Fix or remove the file, or point ws-validate at another schema directory; `ws-validate schemas` lists every file with its status.';
 
-/** The canonical profile's schema folder shipped with ws-validate (`profiles/canonical/`), located from this module rather than the working directory. */
+/** The folder of a built-in profile shipped with ws-validate, located from this module rather than the working directory. */
+export function builtInProfileDir(name: string): string {
+  return join(packageRoot(), 'profiles', name);
+}
+
+/** The default (canonical) profile's schema folder, `profiles/canonical/`. */
 export function defaultSchemasDir(): string {
-  return join(packageRoot(), 'profiles', 'canonical');
+  return builtInProfileDir(DEFAULT_PROFILE);
 }
 
 /** Reads, compiles and indexes every `*.schema.json` in `dir`; throws UsageError naming the first broken file. */
-export async function loadSchemas(dir: string): Promise<LoadedSchemas> {
+export async function loadSchemas(
+  dir: string,
+  options: SchemaOptions = {},
+): Promise<LoadedSchemas> {
   const absDir = resolve(dir);
-  if (absDir === defaultSchemasDir()) {
-    const precompiled = await loadPrecompiled(absDir, BUNDLED_CONTRACT_MODULE);
+  const typePath = (options.typeField ?? 'type').split('.');
+  // A built-in profile's own folder was compiled at build time; another folder is compiled now.
+  const builtIn = BUILT_IN_PROFILES.find((name) => builtInProfileDir(name) === absDir);
+  if (builtIn !== undefined) {
+    const precompiled = await loadPrecompiled(absDir, builtInContractModule(builtIn), typePath);
     if (precompiled !== null) return precompiled;
   }
-  const { results: files } = await compileDir(absDir);
+  const { results: files } = await compileDir(absDir, { typePath });
   const broken = files
     .filter((f) => f.error !== undefined)
     .sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0))[0];
@@ -55,12 +74,16 @@ export async function loadSchemas(dir: string): Promise<LoadedSchemas> {
     );
   }
 
-  return createChecker(absDir, files);
+  return createChecker(absDir, files, typePath);
 }
 
 /** Lists every `*.schema.json` in `dir` with the type it covers or why it is broken; throws only when `dir` cannot be read. */
-export async function inspectSchemas(dir: string): Promise<SchemaFileStatus[]> {
-  const { results: files } = await compileDir(resolve(dir));
+export async function inspectSchemas(
+  dir: string,
+  options: SchemaOptions = {},
+): Promise<SchemaFileStatus[]> {
+  const typePath = (options.typeField ?? 'type').split('.');
+  const { results: files } = await compileDir(resolve(dir), { typePath });
   return files.map((f) =>
     f.error === undefined
       ? { file: f.file, covers: f.covers }

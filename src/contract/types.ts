@@ -53,8 +53,8 @@ export interface FrameCheck {
 
 /** Validates frames against the compiled contract schemas. */
 export interface FrameChecker {
-  /** Checks one parsed frame against the schema for its `type`. */
-  check(frame: unknown): FrameCheck;
+  /** Checks one parsed frame against the schema for its type, read from the frame unless given. */
+  check(frame: unknown, type?: string | null): FrameCheck;
   /** Names of every loaded schema that covers a message type (e.g. `agent_started`). */
   readonly schemaNames: readonly string[];
 }
