@@ -1,6 +1,6 @@
 import { ExitCode, verdictFor } from '../shared/errors.js';
-import { DIAGNOSIS_CODES, REQUIRED_EVENTS, describeFieldError } from './types.js';
-import type { DiagnosisCode, EventStatus, RequiredEvent, TriggerInfo } from './types.js';
+import { DIAGNOSIS_CODES, describeFieldError } from './types.js';
+import type { DiagnosisCode, EventStatus, TriggerInfo } from './types.js';
 import type { RunLatencies, RunReport } from './run-report.js';
 import { isUnjudgedEvent, runErrorOf } from './verdict.js';
 
@@ -21,7 +21,7 @@ export interface RunSummary {
   durationMs: number;
   latencies: RunLatencies;
   /** Status of each required event in this run. */
-  events: Record<RequiredEvent, EventStatus>;
+  events: Record<string, EventStatus>;
   /** One line per problem; ids in diagnoses are masked when failures are grouped across runs. */
   failures: string[];
   /** Codes of the run's diagnoses, e.g. `cross_talk`. */
@@ -43,8 +43,8 @@ export interface AggregateReport {
     passRate: number;
     /** The gate the pass rate was held to, from 0 to 1. */
     minPassRate: number;
-    /** How many runs each required event passed in. */
-    perEvent: Record<RequiredEvent, number>;
+    /** How many runs each required event passed in, in the profile's order. */
+    perEvent: Record<string, number>;
     topFailures: { message: string; count: number }[];
     /** In how many runs each diagnosis was made (codes that occurred only), e.g. `cross_talk`. */
     diagnoses: Partial<Record<DiagnosisCode, number>>;
@@ -62,6 +62,8 @@ export interface AggregateOptions {
   /** Wall-clock time of all runs in milliseconds. */
   durationMs: number;
   target: RunReport['target'];
+  /** The required events of the profile the runs were judged by, in its order. */
+  requiredEvents: readonly string[];
 }
 
 const TOP_FAILURES = 5;
@@ -75,15 +77,13 @@ export function summariseRun(
   index: number,
   latencies: RunLatencies,
 ): RunSummary {
-  const events = Object.fromEntries(REQUIRED_EVENTS.map((type) => [type, 'missing'])) as Record<
-    RequiredEvent,
-    EventStatus
-  >;
+  // A Map first: event types are named by the profile, which may be a user's.
+  const events = new Map<string, EventStatus>();
   const failures: string[] = [];
   const runError = runErrorOf(report);
   if (runError !== undefined) failures.push(`${runError.code}: ${runError.message}`);
   for (const event of report.events) {
-    events[event.type] = event.status;
+    if (event.optional !== true) events.set(event.type, event.status);
     if (event.status === 'pass' || isUnjudgedEvent(report, event)) continue;
     if (event.status === 'missing' || event.errors.length === 0) {
       failures.push(`${event.type} ${event.status}`);
@@ -103,7 +103,7 @@ export function summariseRun(
     trigger: report.trigger,
     durationMs: report.durationMs,
     latencies,
-    events,
+    events: Object.fromEntries(events),
     failures,
     diagnoses: report.diagnoses.map((d) => d.code),
   };
@@ -117,11 +117,11 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
   const exitCode = gateExitCode(summaries, passRate, options.minPassRate);
 
   const perEvent = Object.fromEntries(
-    REQUIRED_EVENTS.map((type) => [
+    options.requiredEvents.map((type) => [
       type,
       summaries.filter((s) => s.events[type] === 'pass').length,
     ]),
-  ) as Record<RequiredEvent, number>;
+  );
 
   const failureCounts = new Map<string, number>();
   for (const summary of summaries) {

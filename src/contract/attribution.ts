@@ -1,10 +1,11 @@
 import { asRecord, readString } from '../shared/fields.js';
+import { readFirstString, type RunScopeSpec } from './profile.js';
 import type { CarriedIds, TriggerInfo } from './types.js';
 
 /** Whose run an event belongs to: this run, another run, or unknown because it carries no usable id. */
 export type Attribution = 'own' | 'foreign' | 'unknown';
 
-/** The thread and run ids an event carries at its top level. */
+/** The thread and run ids an event carries at the profile's paths. */
 export interface EventIds {
   threadId: string | null;
   runId: string | null;
@@ -16,29 +17,55 @@ export interface RunIds {
   runIds: readonly string[];
 }
 
-/** Follows one run's ids across its events, adopting the server's run_id from its agent_started. */
+/** Reads the ids of frames at a profile's paths, and names them in messages. */
+export interface IdReader {
+  /** False when the profile says where no ids are: then every event is `unknown`. */
+  readonly scoped: boolean;
+  read(frame: unknown): EventIds;
+  /** The thread and run ids a frame carries, and its `user_id` (top level or in `data`), for cross-talk. */
+  carried(frame: unknown): CarriedIds;
+  /** Names an id for a message, e.g. thread_id `t-2`. */
+  describe(which: 'thread' | 'run', value: string): string;
+}
+
+/** Follows one run's ids across its events, adopting the run id the server assigned when allowed. */
 export interface RunScope {
-  /** Attributes one event of the given `type`; an agent_started may set the run's ids. */
-  attribute(type: string, ids: EventIds): Attribution;
+  /** Attributes one run event; `opening` says whether it may define a run that has no trigger (a `first` event). */
+  attribute(ids: EventIds, opening: boolean): Attribution;
+  /** Names the id that makes a foreign event foreign, e.g. run_id `r-9`. */
+  describeForeign(ids: EventIds): string;
   /** The ids known so far. */
   readonly ids: RunIds;
 }
 
-/** Reads the top-level `thread_id` and `run_id` of a frame, ignoring empty or non-string values. */
-export function readEventIds(frame: unknown): EventIds {
-  return { threadId: readString(frame, 'thread_id'), runId: readString(frame, 'run_id') };
-}
+const NO_IDS: EventIds = Object.freeze({ threadId: null, runId: null });
 
-/** Reads the ids a frame carries: top-level `thread_id` and `run_id`, and `user_id` at the top level or in `data`. */
-export function readCarriedIds(frame: unknown): CarriedIds {
-  const ids: CarriedIds = {};
-  const threadId = readString(frame, 'thread_id');
-  const runId = readString(frame, 'run_id');
-  const userId = readString(frame, 'user_id') ?? readString(asRecord(frame)?.data, 'user_id');
-  if (threadId !== null) ids.thread_id = threadId;
-  if (runId !== null) ids.run_id = runId;
-  if (userId !== null) ids.user_id = userId;
-  return ids;
+/** Creates the reader of a profile's id paths (none when `scope` is null). */
+export function createIdReader(scope: RunScopeSpec | null): IdReader {
+  const threadPaths = (scope?.thread ?? []).map((path) => path.split('.'));
+  const runPaths = (scope?.run ?? []).map((path) => path.split('.'));
+  const names = { thread: scope?.thread[0] ?? 'thread_id', run: scope?.run[0] ?? 'run_id' };
+  const read = (frame: unknown): EventIds =>
+    scope === null
+      ? NO_IDS
+      : {
+          threadId: threadPaths.length === 0 ? null : readFirstString(frame, threadPaths),
+          runId: runPaths.length === 0 ? null : readFirstString(frame, runPaths),
+        };
+  return {
+    scoped: scope !== null,
+    read,
+    carried(frame) {
+      const { threadId, runId } = read(frame);
+      const userId = readString(frame, 'user_id') ?? readString(asRecord(frame)?.data, 'user_id');
+      return {
+        ...(threadId === null ? {} : { thread_id: threadId }),
+        ...(runId === null ? {} : { run_id: runId }),
+        ...(userId === null ? {} : { user_id: userId }),
+      };
+    },
+    describe: (which, value) => `${names[which]} \`${value}\``,
+  };
 }
 
 /** True when an attribution counts for this run (own, or unknown and so given the benefit of the doubt). */
@@ -46,57 +73,61 @@ export function belongsToRun(attribution: Attribution): boolean {
   return attribution !== 'foreign';
 }
 
-/** Attributes an event from its ids alone: thread_id decides when both sides have one, else run_id. */
-export function attributeEvent(event: EventIds, run: RunIds): Attribution {
-  if (event.threadId !== null && run.threadId !== null) {
-    return event.threadId === run.threadId ? 'own' : 'foreign';
-  }
-  if (event.runId !== null && run.runIds.length > 0) {
-    return run.runIds.includes(event.runId) ? 'own' : 'foreign';
-  }
-  return 'unknown';
-}
-
-/** Creates the run scope for a trigger; with no trigger the first agent_started defines the run. */
-export function createRunScope(trigger: TriggerInfo | null): RunScope {
+/**
+ * Creates the run scope for a trigger; with no trigger the first event that opens a run defines
+ * it. A thread id that differs makes an event foreign; so does a run id that is neither the
+ * trigger's nor, when the profile adopts one, the run id of the run's first event that carries one.
+ */
+export function createRunScope(
+  trigger: TriggerInfo | null,
+  scope: RunScopeSpec | null,
+  reader: IdReader,
+): RunScope {
+  const tracksThread = (scope?.thread.length ?? 0) > 0;
+  const tracksRun = (scope?.run.length ?? 0) > 0;
+  const adoptRunId = scope?.adoptRunId ?? false;
   let defined = trigger !== null;
-  let threadId = trigger !== null && trigger.thread_id !== '' ? trigger.thread_id : null;
-  const runIds: string[] = trigger !== null && trigger.run_id !== '' ? [trigger.run_id] : [];
-  // Servers may assign their own run_id; only the run's first agent_started may introduce one.
-  let adoptedRunId = false;
-
-  function adopt(runId: string | null): void {
-    adoptedRunId = true;
-    if (runId !== null && !runIds.includes(runId)) runIds.push(runId);
-  }
+  let threadId =
+    tracksThread && trigger !== null && trigger.thread_id !== '' ? trigger.thread_id : null;
+  const runIds: string[] =
+    tracksRun && trigger !== null && trigger.run_id !== '' ? [trigger.run_id] : [];
+  // Only the run's first event that carries a run id may bring in one of the server's choosing.
+  let runIdSeen = false;
 
   return {
-    attribute(type, event) {
-      if (type !== 'agent_started') {
-        return defined ? attributeEvent(event, { threadId, runIds }) : 'unknown';
-      }
+    attribute(ids, opening) {
+      if (scope === null) return 'unknown';
       if (!defined) {
+        if (!opening) return 'unknown';
+        // The event that defines the run gives it its ids, or none: it is the run's first event.
         defined = true;
-        threadId = event.threadId;
-        adopt(event.runId);
+        runIdSeen = true;
+        threadId = ids.threadId;
+        if (ids.runId !== null) runIds.push(ids.runId);
         return 'own';
       }
-      const attribution = attributeEvent(event, { threadId, runIds });
-      if (adoptedRunId) return attribution;
-      if (event.threadId === null && event.runId !== null) {
-        adopt(event.runId);
-        return 'own';
+      if (ids.threadId !== null && threadId !== null && ids.threadId !== threadId) return 'foreign';
+      let own = ids.threadId !== null && threadId !== null;
+      if (ids.runId !== null) {
+        if (runIds.includes(ids.runId)) {
+          own = true;
+        } else if (adoptRunId && !runIdSeen) {
+          runIds.push(ids.runId);
+          own = true;
+        } else if (runIds.length > 0) {
+          return 'foreign';
+        }
+        runIdSeen = true;
       }
-      if (attribution === 'own') adopt(event.runId);
-      return attribution;
+      return own ? 'own' : 'unknown';
+    },
+    describeForeign(ids) {
+      return ids.threadId !== null && threadId !== null && ids.threadId !== threadId
+        ? reader.describe('thread', ids.threadId)
+        : reader.describe('run', ids.runId ?? '');
     },
     get ids(): RunIds {
       return { threadId, runIds: [...runIds] };
     },
   };
-}
-
-/** Names the id that makes an event foreign, e.g. thread_id `t-2` (its run_id when it has no thread_id). */
-export function describeIds(ids: EventIds): string {
-  return ids.threadId !== null ? `thread_id \`${ids.threadId}\`` : `run_id \`${ids.runId ?? ''}\``;
 }

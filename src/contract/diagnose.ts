@@ -1,12 +1,6 @@
 import { areDeepEqual, asRecord, readString, readType, truncateText } from '../shared/fields.js';
-import {
-  DIAGNOSIS_CODES,
-  isRequiredEvent,
-  type Diagnosis,
-  type DiagnosisCode,
-  type FieldError,
-  type RequiredEvent,
-} from './types.js';
+import type { EventRole } from './profile.js';
+import { DIAGNOSIS_CODES, type Diagnosis, type DiagnosisCode, type FieldError } from './types.js';
 import { type FrameRecord } from './frames.js';
 
 /** How many shape-drift notes, wrapper types and text characters a diagnosis keeps. */
@@ -29,10 +23,21 @@ export interface DiagnosisContext {
   triggerType: string | null;
   /** The exact trigger sent; undefined when unknown (then echoes are not detected). */
   triggerFrame: unknown;
+  /** The role of each event type the profile names. */
+  roles: ReadonlyMap<string, EventRole>;
+}
+
+/** True when the profile names `type` as one of the run's events (error events are not). */
+export function isRunEvent(roles: ReadonlyMap<string, EventRole>, type: string | null): boolean {
+  if (type === null) return false;
+  const role = roles.get(type);
+  return role !== undefined && !role.error;
 }
 
 /** Counters and first examples gathered over a run, from which diagnoses are derived; constant size. */
 export interface DiagnosisFacts {
+  /** The profile judged, named in shape_drift. */
+  profileName: string;
   framesReceived: number;
   /** Agent events of this run (or of no identifiable run). */
   agentEvents: number;
@@ -41,11 +46,11 @@ export interface DiagnosisFacts {
   echoes: number;
   triggerAcks: number;
   ackedType: string | null;
-  wrapped: { count: number; events: RequiredEvent[]; outerTypes: string[] };
+  wrapped: { count: number; events: string[]; outerTypes: string[] };
   drift: { count: number; notes: string[] };
   clobbered: { count: number; firstType: string | null; firstSeq: number | null };
-  startedCount: number;
-  completedCount: number;
+  /** How often each of the profile's once-only events arrived for this run. */
+  onceCounts: Map<string, number>;
   foreign: { count: number; first: string | null };
   /** Events carrying the ids of another live run of this process (or of another user). */
   crossTalk: { count: number; first: string | null };
@@ -57,9 +62,13 @@ export interface DiagnosisFacts {
   connectionFailed: boolean;
 }
 
-/** Fresh, empty facts for one run. */
-export function createDiagnosisFacts(): DiagnosisFacts {
+/** Fresh, empty facts for one run of a profile with these once-only events. */
+export function createDiagnosisFacts(
+  profileName = 'canonical',
+  once: readonly string[] = [],
+): DiagnosisFacts {
   return {
+    profileName,
     framesReceived: 0,
     agentEvents: 0,
     nonConnectionFrames: 0,
@@ -69,8 +78,7 @@ export function createDiagnosisFacts(): DiagnosisFacts {
     wrapped: { count: 0, events: [], outerTypes: [] },
     drift: { count: 0, notes: [] },
     clobbered: { count: 0, firstType: null, firstSeq: null },
-    startedCount: 0,
-    completedCount: 0,
+    onceCounts: new Map(once.map((type) => [type, 0])),
     foreign: { count: 0, first: null },
     crossTalk: { count: 0, first: null },
     serverErrors: { count: 0, first: null },
@@ -99,18 +107,30 @@ export function isAckFor(frame: unknown, triggerType: string | null): boolean {
   return triggerType === null ? received !== null : received === triggerType;
 }
 
-/** The required event wrapped in `data.event` under another `type`, or null when the frame is not a wrapper. */
-export function readWrappedEvent(frame: unknown): { outer: string; event: RequiredEvent } | null {
+/** The run event wrapped in `data.event` under another `type`, or null when the frame is not a wrapper. */
+export function readWrappedEvent(
+  frame: unknown,
+  roles: ReadonlyMap<string, EventRole>,
+): { outer: string; event: string } | null {
   const outer = readType(frame);
-  if (outer === null || isRequiredEvent(outer)) return null;
+  if (outer === null || isRunEvent(roles, outer)) return null;
   const event = readString(asRecord(frame)?.data, 'event');
-  return isRequiredEvent(event) ? { outer, event } : null;
+  return event !== null && isRunEvent(roles, event) ? { outer, event } : null;
 }
 
+const THINKING = 'agent_thinking';
+
 /** True when a frame looks like agent_thinking (carries `reasoning`) but its `type` says otherwise. */
-export function isClobberedThinking(frame: unknown): boolean {
+export function isClobberedThinking(
+  frame: unknown,
+  roles: ReadonlyMap<string, EventRole>,
+): boolean {
+  // Only a profile that has agent_thinking can have it clobbered.
+  if (!roles.has(THINKING)) return false;
   const type = readType(frame);
-  if (type === null || isRequiredEvent(type) || readWrappedEvent(frame) !== null) return false;
+  if (type === null || isRunEvent(roles, type) || readWrappedEvent(frame, roles) !== null) {
+    return false;
+  }
   return (
     readString(frame, 'reasoning') !== null ||
     readString(asRecord(frame)?.data, 'reasoning') !== null
@@ -143,11 +163,12 @@ export function isMissingPath(error: FieldError): boolean {
   );
 }
 
-/** Records what one received frame shows about the run (echo, ack, wrapper, clobbering, invalid frame). */
+/** Records what one received frame (of `type`, read by the judge) shows about the run (echo, ack, wrapper, clobbering, invalid frame). */
 export function noteFrame(
   facts: DiagnosisFacts,
   frame: FrameRecord,
   context: DiagnosisContext,
+  type: string | null,
 ): void {
   if (frame.dir !== 'in') return;
   facts.framesReceived += 1;
@@ -162,17 +183,16 @@ export function noteFrame(
     return;
   }
   const data = frame.data;
-  const type = readType(data);
   if (!isConnectionFrame(type)) facts.nonConnectionFrames += 1;
-  // An agent event is neither an echo, an ack, a wrapper nor a clobbered type: skip the checks
+  // A run event is neither an echo, an ack, a wrapper nor a clobbered type: skip the checks
   // below for the bulk of the stream (unless the trigger itself has an event's name).
-  if (isRequiredEvent(type) && type !== context.triggerType) return;
+  if (type !== context.triggerType && isRunEvent(context.roles, type)) return;
   if (isEchoOf(data, context.triggerFrame)) facts.echoes += 1;
   if (isAckFor(data, context.triggerType)) {
     facts.triggerAcks += 1;
     facts.ackedType ??= readString(data, 'received_type');
   }
-  const wrapped = readWrappedEvent(data);
+  const wrapped = readWrappedEvent(data, context.roles);
   if (wrapped !== null) {
     facts.wrapped.count += 1;
     if (!facts.wrapped.events.includes(wrapped.event)) facts.wrapped.events.push(wrapped.event);
@@ -183,17 +203,17 @@ export function noteFrame(
       facts.wrapped.outerTypes.push(wrapped.outer);
     }
   }
-  if (isClobberedThinking(data)) {
+  if (isClobberedThinking(data, context.roles)) {
     facts.clobbered.count += 1;
     facts.clobbered.firstType ??= type;
     facts.clobbered.firstSeq ??= frame.seq;
   }
 }
 
-/** Records the missing-path errors of a required event of this run, keeping the first few messages. */
+/** Records the missing-path errors of a run event of this run, keeping the first few messages. */
 export function noteShapeDrift(
   facts: DiagnosisFacts,
-  type: RequiredEvent,
+  type: string,
   errors: readonly FieldError[],
 ): void {
   const { notes } = facts.drift;
@@ -265,15 +285,14 @@ function recognise(facts: DiagnosisFacts): Partial<Record<DiagnosisCode, string>
     found.wrapped_events = `Agent events arrive wrapped: ${facts.wrapped.events.join(', ')} sit in \`data.event\` under \`type\` ${facts.wrapped.outerTypes.join(', ')} (${plural(facts.wrapped.count, 'frame')}); the contract needs each event as its own \`type\` with its details in \`data\`.`;
   }
   if (facts.drift.count > 0) {
-    found.shape_drift = `Required events do not have the canonical shape (${plural(facts.drift.count, 'missing path')}): ${facts.drift.notes.join('; ')}.`;
+    found.shape_drift = `Required events do not have the ${facts.profileName} shape (${plural(facts.drift.count, 'missing path')}): ${facts.drift.notes.join('; ')}.`;
   }
   if (facts.clobbered.count > 0) {
     found.type_clobbered = `Agent thinking arrived as \`"type":"${facts.clobbered.firstType ?? ''}"\` (${plural(facts.clobbered.count, 'frame')}, first at frame #${facts.clobbered.firstSeq ?? 0}) carrying \`reasoning\`: the emitter overwrote the event type; it must stay \`agent_thinking\`.`;
   }
-  const duplicates = [
-    facts.startedCount > 1 ? `agent_started ${facts.startedCount} times` : null,
-    facts.completedCount > 1 ? `agent_completed ${facts.completedCount} times` : null,
-  ].filter((part): part is string => part !== null);
+  const duplicates = [...facts.onceCounts]
+    .filter(([, count]) => count > 1)
+    .map(([type, count]) => `${type} ${count} times`);
   if (duplicates.length > 0) {
     found.duplicate_event = `This run received ${duplicates.join(' and ')}: two emitters are probably sending the same lifecycle events; only one should.`;
   }

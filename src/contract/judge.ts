@@ -1,10 +1,4 @@
-import {
-  belongsToRun,
-  createRunScope,
-  describeIds,
-  readCarriedIds,
-  readEventIds,
-} from './attribution.js';
+import { belongsToRun, createIdReader, createRunScope } from './attribution.js';
 import {
   createDiagnosisFacts,
   diagnoseRun,
@@ -20,20 +14,18 @@ import {
 } from './diagnose.js';
 import { ExitCode } from '../shared/errors.js';
 import { readType, truncateText } from '../shared/fields.js';
-import {
-  REQUIRED_EVENTS,
-  isRequiredEvent,
-  type CarriedIds,
-  type EventResult,
-  type FieldError,
-  type FrameChecker,
-  type Judgement,
-  type PeerRuns,
-  type RequiredEvent,
-  type TriggerInfo,
+import { createEventTally } from './judge-events.js';
+import { readPathString, type ContractProfile, type EventRole } from './profile.js';
+import type {
+  CarriedIds,
+  FieldError,
+  FrameChecker,
+  Judgement,
+  PeerRuns,
+  TriggerInfo,
 } from './types.js';
 import type { FrameRecord, FrameVerdict, SessionOutcome } from './frames.js';
-import { createRuleSet, readToolKeys, skipRules, type TimeBudgets } from './rules.js';
+import { createRuleSet, skipRules, type TimeBudgets } from './rules.js';
 import { decideExit } from './verdict.js';
 
 /** Warnings kept in full; the rest are only counted. */
@@ -45,7 +37,9 @@ const NOT_AGENT: FrameVerdict = { agentEvent: false, terminal: false };
 
 /** What the judge needs besides the frames. */
 export interface JudgeOptions {
-  /** The run's ids as sent; null when checking a plain NDJSON file (the first agent_started defines the run). */
+  /** The contract: which frames are run events, and the rules over them. */
+  profile: ContractProfile;
+  /** The run's ids as sent; null when checking a plain NDJSON file (the first event that opens a run defines it). */
   trigger: TriggerInfo | null;
   /** The exact trigger message sent, for echo detection. */
   triggerFrame?: unknown;
@@ -53,7 +47,7 @@ export interface JudgeOptions {
   checker: FrameChecker;
   /** Time budgets in milliseconds after the trigger; null when arrival times are unknown. */
   budgets: TimeBudgets | null;
-  /** Schema errors kept per required event (default 5). */
+  /** Schema errors kept per run event type (default 5). */
   maxErrorsPerEvent?: number;
   /**
    * Other live runs of this process: a frame carrying a peer's thread_id or run_id, or a required or
@@ -69,13 +63,8 @@ export interface Judge {
   observe(frame: FrameRecord): FrameVerdict;
   /** Judges the run once the session has ended. */
   finish(outcome: SessionOutcome): Judgement;
-}
-
-interface EventState {
-  count: number;
-  firstAtMs: number | null;
-  failed: boolean;
-  errors: FieldError[];
+  /** The first frame of each run event type of the run, to match the stream against other profiles. */
+  samples(): Map<string, unknown>;
 }
 
 function describeCrossTalk(
@@ -99,19 +88,35 @@ function describeCrossTalk(
 
 const MAX_TYPE_LABEL = 100;
 
+/** Reads a frame's type at the profile's path; the common one-step path is a plain property read. */
+function typeReader(path: readonly string[]): (frame: unknown) => string | null {
+  const [only] = path;
+  if (path.length !== 1 || only === undefined) return (frame) => readPathString(frame, path);
+  return (frame) => {
+    if (typeof frame !== 'object' || frame === null) return null;
+    // Inherited members of Object.prototype are never strings, so a plain read is safe here.
+    const value = (frame as Record<string, unknown>)[only];
+    return typeof value === 'string' && value !== '' ? value : null;
+  };
+}
+
 /** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
 export function createJudge(options: JudgeOptions): Judge {
-  const maxErrors = options.maxErrorsPerEvent ?? 5;
-  const scope = createRunScope(options.trigger);
-  const rules = createRuleSet(options.budgets);
-  const facts = createDiagnosisFacts();
+  const { profile, checker } = options;
+  const { spec, roles } = profile;
+  const ids = createIdReader(spec.runScope);
+  const scope = createRunScope(options.trigger, spec.runScope, ids);
+  const rules = createRuleSet(spec, options.budgets);
+  const facts = createDiagnosisFacts(spec.name, spec.once);
   const context: DiagnosisContext = {
     triggerType: options.trigger?.type ?? readType(options.triggerFrame),
     triggerFrame: options.triggerFrame,
+    roles,
   };
-  const events = new Map<RequiredEvent, EventState>(
-    REQUIRED_EVENTS.map((type) => [type, { count: 0, firstAtMs: null, failed: false, errors: [] }]),
-  );
+  const readFrameType = typeReader(profile.typePath);
+  const tally = createEventTally(spec.required, options.maxErrorsPerEvent ?? 5);
+  // With no `first` events, any run event may open a run that has no trigger.
+  const opensRun = (role: EventRole): boolean => spec.first.length === 0 || role.first;
   // A Map, not an object: frame types are remote input and may be `__proto__`.
   const byType = new Map<string, number>();
   const unvalidated = new Set<string>();
@@ -139,56 +144,53 @@ export function createJudge(options: JudgeOptions): Judge {
   }
 
   // Records cross-talk when the ids belong to a peer run; true when they do.
-  function checkPeer(frame: FrameRecord, type: string, ids: CarriedIds): boolean {
+  function checkPeer(frame: FrameRecord, type: string, carried: CarriedIds): boolean {
     const own = options.trigger;
-    if (options.peers === undefined || own === null || !options.peers.isPeer(ids, own)) {
+    if (options.peers === undefined || own === null || !options.peers.isPeer(carried, own)) {
       return false;
     }
-    noteCrossTalk(facts, describeCrossTalk(type, frame, ids, own));
+    noteCrossTalk(facts, describeCrossTalk(type, frame, carried, own));
     return true;
   }
 
   function observeEvent(
     frame: FrameRecord,
-    type: RequiredEvent,
+    type: string,
+    role: EventRole,
     errors: readonly FieldError[],
   ): FrameVerdict {
-    const ids = readEventIds(frame.data);
-    const attribution = scope.attribute(type, ids);
-    const tool = readToolKeys(frame.data);
+    const eventIds = ids.read(frame.data);
+    const attribution = scope.attribute(eventIds, opensRun(role));
+    const foreign = !belongsToRun(attribution);
     // Built field by field: this runs for every event of a recording that may hold millions.
     rules.observe({
       type,
+      role,
       seq: frame.seq,
       atMs: frame.atMs,
       attribution,
-      threadId: ids.threadId,
-      runId: ids.runId,
-      correlationId: tool.correlationId,
-      toolName: tool.toolName,
+      foreignId: foreign ? scope.describeForeign(eventIds) : null,
+      frame: frame.data,
     });
-    const peer = options.peers !== undefined && checkPeer(frame, type, readCarriedIds(frame.data));
-    if (!belongsToRun(attribution)) {
-      if (!peer) noteForeignEvent(facts, `${type} at frame #${frame.seq} with ${describeIds(ids)}`);
+    const peer = options.peers !== undefined && checkPeer(frame, type, ids.carried(frame.data));
+    if (foreign) {
+      if (!peer) {
+        noteForeignEvent(
+          facts,
+          `${type} at frame #${frame.seq} with ${scope.describeForeign(eventIds)}`,
+        );
+      }
       warnSchema(frame, type, errors);
       return NOT_AGENT;
     }
-    const state = events.get(type);
-    if (state !== undefined) {
-      state.count += 1;
-      if (state.count === 1) state.firstAtMs = frame.atMs;
-      if (errors.length > 0) {
-        state.failed = true;
-        eventFailed = true;
-        const room = maxErrors - state.errors.length;
-        if (room > 0) state.errors.push(...errors.slice(0, room));
-        noteShapeDrift(facts, type, errors);
-      }
+    tally.add(type, frame.atMs, frame.data, errors);
+    if (errors.length > 0) {
+      eventFailed = true;
+      noteShapeDrift(facts, type, errors);
     }
     facts.agentEvents += 1;
-    if (type === 'agent_started') facts.startedCount += 1;
-    if (type === 'agent_completed') facts.completedCount += 1;
-    return { agentEvent: true, terminal: type === 'agent_completed' };
+    if (role.once) facts.onceCounts.set(type, (facts.onceCounts.get(type) ?? 0) + 1);
+    return { agentEvent: true, terminal: role.terminal };
   }
 
   function observeError(
@@ -197,10 +199,12 @@ export function createJudge(options: JudgeOptions): Judge {
     errors: readonly FieldError[],
   ): FrameVerdict {
     warnSchema(frame, type, errors);
-    const ids = readEventIds(frame.data);
-    if (options.peers !== undefined) checkPeer(frame, type, readCarriedIds(frame.data));
-    if (!belongsToRun(scope.attribute(type, ids))) {
-      warn(`frame #${frame.seq} (${type}) belongs to another run (${describeIds(ids)}); ignored`);
+    const eventIds = ids.read(frame.data);
+    if (options.peers !== undefined) checkPeer(frame, type, ids.carried(frame.data));
+    if (!belongsToRun(scope.attribute(eventIds, false))) {
+      warn(
+        `frame #${frame.seq} (${type}) belongs to another run (${scope.describeForeign(eventIds)}); ignored`,
+      );
       return NOT_AGENT;
     }
     // Credentials rejected once agent events flowed is a server error of the run, not an auth failure.
@@ -219,61 +223,56 @@ export function createJudge(options: JudgeOptions): Judge {
         return NOT_AGENT;
       }
       received += 1;
-      noteFrame(facts, frame, context);
       if (frame.kind !== 'json') {
+        noteFrame(facts, frame, context, null);
         count(frame.kind === 'binary' ? '(binary)' : '(text)');
         return NOT_AGENT;
       }
-      const type = readType(frame.data);
+      const type = readFrameType(frame.data);
+      noteFrame(facts, frame, context, type);
       // A type name is a label in every report: a server's megabyte-long one is cut short.
       const label = type === null ? '(untyped)' : truncateText(type, MAX_TYPE_LABEL);
       count(label);
-      const check = options.checker.check(frame.data);
+      const check = checker.check(frame.data, type);
       if (check.schema === null) {
         if (type !== null && unvalidated.size < MAX_DISTINCT_TYPES) unvalidated.add(label);
       } else {
         usedSchemas.add(check.schema);
       }
-      if (isRequiredEvent(type)) return observeEvent(frame, type, check.errors);
-      if (type === 'agent_error' || type === 'error_message') {
-        return observeError(frame, type, check.errors);
+      const role = type === null ? undefined : roles.get(type);
+      if (type !== null && role !== undefined) {
+        return role.error
+          ? observeError(frame, type, check.errors)
+          : observeEvent(frame, type, role, check.errors);
       }
       warnSchema(frame, label, check.errors);
       if (options.peers !== undefined) {
         // Other frames are checked on run ids only: connection frames carry the token's user,
         // which with a shared token need not be this run's user.
-        const { thread_id: threadId, run_id: runId } = readCarriedIds(frame.data);
+        const { thread_id: threadId, run_id: runId } = ids.carried(frame.data);
         checkPeer(frame, label, {
           ...(threadId === undefined ? {} : { thread_id: threadId }),
           ...(runId === undefined ? {} : { run_id: runId }),
         });
       }
-      // A wrapped agent_completed ends the run, so wrapped streams do not wait out the budget.
+      // A wrapped terminal event ends the run, so wrapped streams do not wait out the budget.
+      const wrapped = readWrappedEvent(frame.data, roles);
       return {
         agentEvent: false,
-        terminal: readWrappedEvent(frame.data)?.event === 'agent_completed',
+        terminal: wrapped !== null && roles.get(wrapped.event)?.terminal === true,
       };
     },
 
     finish(outcome) {
-      const missing = REQUIRED_EVENTS.filter((type) => events.get(type)?.count === 0);
-      const eventResults: EventResult[] = REQUIRED_EVENTS.map((type) => {
-        const state = events.get(type) ?? { count: 0, firstAtMs: null, failed: false, errors: [] };
-        return {
-          type,
-          status: state.count === 0 ? 'missing' : state.failed ? 'fail' : 'pass',
-          count: state.count,
-          firstAtMs: state.firstAtMs,
-          errors: [...state.errors],
-        };
-      });
+      const missing = tally.missing();
+      const eventResults = tally.results();
       const ruleResults = rules.results({ outcome, missing });
       const invalidFrames = facts.invalid.text + facts.invalid.binary;
       const decision = decideExit({
         outcome,
         authFailure: facts.auth,
         agentEvents: facts.agentEvents,
-        completed: facts.completedCount > 0,
+        completed: spec.terminal.some((type) => tally.count(type) > 0),
         violation:
           eventFailed ||
           rules.violated() ||
@@ -304,11 +303,13 @@ export function createJudge(options: JudgeOptions): Judge {
         frames: { received, sent, byType: Object.fromEntries(byType) },
         coverage: {
           unvalidatedTypes: [...unvalidated],
-          unusedSchemas: options.checker.schemaNames.filter((name) => !usedSchemas.has(name)),
+          unusedSchemas: checker.schemaNames.filter((name) => !usedSchemas.has(name)),
         },
       };
       if (decision.error !== undefined) judgement.error = decision.error;
       return judgement;
     },
+
+    samples: () => tally.samples(),
   };
 }

@@ -1,3 +1,4 @@
+import type { ProfileSpec } from './profile.js';
 import { RULE_IDS, type RuleResult } from './types.js';
 import { trackOrder } from './rules/order.js';
 import { trackPresence } from './rules/presence.js';
@@ -7,13 +8,12 @@ import { trackTimeBudget, type TimeBudgets } from './rules/time-budget.js';
 import { trackToolPairing } from './rules/tool-pairing.js';
 import type { RuleContext, RuleEvent } from './rules/tracker.js';
 
-// What the judge needs besides the rule set: the budgets it takes and the tool keys of an event.
+// What the judge needs besides the rule set: the budgets it takes.
 export type { TimeBudgets } from './rules/time-budget.js';
-export { readToolKeys } from './rules/tool-pairing.js';
 
 /** All six rule trackers fed together. */
 export interface RuleSet {
-  /** Feeds one event to every tracker. */
+  /** Feeds one run event to every tracker. */
   observe(event: RuleEvent): void;
   /** True once any tracker has seen a violation that no later frame can undo. */
   violated(): boolean;
@@ -21,15 +21,15 @@ export interface RuleSet {
   results(context: RuleContext): RuleResult[];
 }
 
-/** Creates the six rule trackers, in RULE_IDS order. */
-export function createRuleSet(budgets: TimeBudgets | null): RuleSet {
+/** Creates the six rule trackers of a profile, in RULE_IDS order. */
+export function createRuleSet(spec: ProfileSpec, budgets: TimeBudgets | null): RuleSet {
   const trackers = [
-    trackPresence(),
-    trackOrder(),
-    trackSingleTerminal(),
-    trackToolPairing(),
-    trackRunScope(),
-    trackTimeBudget(budgets),
+    trackPresence(spec),
+    trackOrder(spec),
+    trackSingleTerminal(spec),
+    trackToolPairing(spec.pairs),
+    trackRunScope(spec.runScope !== null),
+    trackTimeBudget(budgets, spec),
   ];
   return {
     observe(event) {

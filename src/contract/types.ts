@@ -1,21 +1,5 @@
 import type { RunError } from './frames.js';
 
-/** The five events every run of the agent must emit, in their canonical order. */
-export const REQUIRED_EVENTS = [
-  'agent_started',
-  'agent_thinking',
-  'tool_executing',
-  'tool_completed',
-  'agent_completed',
-] as const;
-
-export type RequiredEvent = (typeof REQUIRED_EVENTS)[number];
-
-/** True when `type` names one of the five required agent events. */
-export function isRequiredEvent(type: unknown): type is RequiredEvent {
-  return typeof type === 'string' && (REQUIRED_EVENTS as readonly string[]).includes(type);
-}
-
 /** The ids that scope one run, as sent in the trigger. */
 export interface TriggerInfo {
   /** Message type of the trigger, e.g. `agent_execution`. */
@@ -61,15 +45,17 @@ export interface FrameChecker {
 
 export type EventStatus = 'pass' | 'fail' | 'missing';
 
-/** The verdict for one required event. */
+/** The verdict for one run event: each required one, then any other run event that arrived. */
 export interface EventResult {
-  type: RequiredEvent;
+  type: string;
   status: EventStatus;
   /** How many frames of this type belonged to the run. */
   count: number;
   /** Milliseconds after the trigger when it was first seen; null when missing or unknown. */
   firstAtMs: number | null;
   errors: FieldError[];
+  /** Present (true) for a run event the profile does not require, listed because it arrived. */
+  optional?: true;
 }
 
 export const RULE_IDS = [

@@ -132,13 +132,20 @@ export function buildRunReport(judgement: Judgement, facts: RunFacts): RunReport
   };
 }
 
-/** Reads a run's latencies from its report: the first agent event of any type, and agent_completed. */
-export function readLatencies(report: RunReport, connectMs: number | null): RunLatencies {
-  const firstTimes = report.events.map((e) => e.firstAtMs).filter((t): t is number => t !== null);
+/** Reads a run's latencies from its report: the first run event of any type, and the first of the `terminal` events. */
+export function readLatencies(
+  report: RunReport,
+  connectMs: number | null,
+  terminal: readonly string[],
+): RunLatencies {
+  const earliest = (events: RunReport['events']): number | null => {
+    const times = events.map((e) => e.firstAtMs).filter((t): t is number => t !== null);
+    return times.length > 0 ? Math.min(...times) : null;
+  };
   return {
     connectMs,
-    firstEventMs: firstTimes.length > 0 ? Math.min(...firstTimes) : null,
-    completedMs: report.events.find((e) => e.type === 'agent_completed')?.firstAtMs ?? null,
+    firstEventMs: earliest(report.events),
+    completedMs: earliest(report.events.filter((e) => terminal.includes(e.type))),
   };
 }
 

@@ -1,6 +1,5 @@
 import type { ChalkInstance } from 'chalk';
 import { defuseWorkflowCommands } from '../shared/printable.js';
-import { isRequiredEvent, REQUIRED_EVENTS } from '../contract/types.js';
 import type { FieldError, RuleResult } from '../contract/types.js';
 import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
@@ -195,8 +194,10 @@ function renderWarnings(report: RunReport, chalk: ChalkInstance): string[] {
 }
 
 function renderOtherFrames(report: RunReport, chalk: ChalkInstance): string[] {
+  // Run events have their own section; every other frame type is listed here.
+  const events = new Set(report.events.map((event) => event.type));
   const others = Object.entries(report.frames.byType)
-    .filter(([type]) => !isRequiredEvent(type))
+    .filter(([type]) => !events.has(type))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (others.length === 0) return [];
   const width = Math.max(...others.map(([type]) => oneLine(type).length));
@@ -249,7 +250,8 @@ export interface AggregateHumanOptions {
 export function renderAggregateHuman(agg: AggregateReport, options: AggregateHumanOptions): string {
   const { chalk } = options;
   const a = agg.aggregate;
-  const eventWidth = Math.max(...REQUIRED_EVENTS.map((e) => e.length));
+  const required = Object.keys(a.perEvent);
+  const eventWidth = Math.max(0, ...required.map((e) => e.length));
   const sections: string[][] = [
     [
       `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
@@ -264,8 +266,8 @@ export function renderAggregateHuman(agg: AggregateReport, options: AggregateHum
     ],
     [
       chalk.bold('events'),
-      ...REQUIRED_EVENTS.map((type) => {
-        const count = a.perEvent[type];
+      ...required.map((type) => {
+        const count = a.perEvent[type] ?? 0;
         const colour = count === a.total ? chalk.green : chalk.red;
         return `  ${type.padEnd(eventWidth)}  ${colour(`${count}/${a.total}`)}`;
       }),

@@ -1,4 +1,3 @@
-import { REQUIRED_EVENTS } from '../contract/types.js';
 import type { EventResult, FieldError } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
@@ -179,8 +178,9 @@ function attr(value: string): string {
 /** Renders the aggregate as JUnit XML: one testsuite per run, with one testcase per required event and one for the run. */
 export function renderAggregateJunit(agg: AggregateReport): string {
   const suites = agg.runs.map((run) => {
-    const cases = REQUIRED_EVENTS.map((type) => {
-      const status = run.events[type];
+    const required = Object.keys(agg.aggregate.perEvent);
+    const cases = required.map((type) => {
+      const status = run.events[type] ?? 'missing';
       const open = `    <testcase classname="ws-validate.events" name="${attr(type)}"`;
       if (status === 'pass') return `${open}/>`;
       if (run.verdict === 'error') {
@@ -197,7 +197,7 @@ export function renderAggregateJunit(agg: AggregateReport): string {
         ? `${runCase}>\n      <${kind} message="${attr(`exit ${run.exitCode}`)}" type="exit">${text(run.failures.join('\n'))}</${kind}>\n    </testcase>`
         : `${runCase}/>`,
     );
-    const eventFailures = REQUIRED_EVENTS.filter((t) => run.events[t] !== 'pass').length;
+    const eventFailures = required.filter((t) => run.events[t] !== 'pass').length;
     const failures = run.verdict === 'fail' ? eventFailures + 1 : 0;
     const errors = run.verdict === 'error' ? 1 : 0;
     const skipped = run.verdict === 'error' ? eventFailures : 0;

@@ -31,10 +31,13 @@ export async function attemptRun(
     firstEventMs: settings.budgets.firstEventMs,
     totalMs: settings.budgets.totalMs,
   };
+  const profile = target.profiles[0];
+  if (profile === undefined) throw new Error('a target has at least one profile');
   const judge = createJudge({
+    profile,
     trigger: trigger.info,
     triggerFrame: trigger.frame,
-    checker: target.checker,
+    checker: profile.checker,
     budgets,
     ...(deps.peers ? { peers: deps.peers } : {}),
   });
@@ -101,7 +104,7 @@ export async function attemptRun(
     durationMs: deps.clock() - started,
     close: outcome.close,
   });
-  return { report, latencies: readLatencies(report, outcome.connectMs) };
+  return { report, latencies: readLatencies(report, outcome.connectMs, profile.spec.terminal) };
 }
 
 /** The user id of the `userIndex`-th user: `--user` itself, or numbered when there are several. */

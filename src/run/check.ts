@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 
-import { readEventIds } from '../contract/attribution.js';
+import { createIdReader } from '../contract/attribution.js';
 import { ExitCode } from '../shared/errors.js';
 import { createJudge, type Judge } from '../contract/judge.js';
+import type { ContractProfile } from '../contract/profile.js';
 import type { FrameChecker, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import type { RunReport } from '../contract/run-report.js';
@@ -11,10 +12,13 @@ import { redactUrl } from '../shared/redact.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript, sourceName, type TranscriptSource } from '../transcript/reader.js';
 
+/** A profile and the schemas its frames are checked against. */
+export type JudgedProfile = ContractProfile & { checker: FrameChecker };
+
 /** Options of an offline re-check. */
 export interface CheckOptions {
-  /** The compiled contract the frames are checked against. */
-  checker: FrameChecker;
+  /** The profiles the frames are judged by, in order; the first one's report leads. */
+  profiles: readonly JudgedProfile[];
   /** Environment name shown in the report; defaults to the recording's, or `recording` for a plain file. */
   env?: string;
   /** Schema errors kept per required event (the judge's default when absent). */
@@ -56,11 +60,15 @@ export async function checkRecording(
     lastAtMs: null,
     runIds: null,
   };
+  const profile = options.profiles[0];
+  if (profile === undefined) throw new Error('check needs at least one profile');
+  const ids = createIdReader(profile.spec.runScope);
   const judgeFor = (): Judge =>
     (state.judge ??= createJudge({
+      profile,
       trigger: state.header?.trigger ?? null,
       triggerFrame: state.header?.triggerFrame,
-      checker: options.checker,
+      checker: profile.checker,
       budgets: state.header?.budgets ?? null,
       ...(options.maxErrorsPerEvent === undefined
         ? {}
@@ -86,8 +94,8 @@ export async function checkRecording(
         if (frame.atMs !== null) state.lastAtMs = frame.atMs;
         const verdict = judgeFor().observe(frame);
         if (verdict.agentEvent && state.runIds === null) {
-          const ids = readEventIds(frame.data);
-          state.runIds = { thread_id: ids.threadId ?? '', run_id: ids.runId ?? '' };
+          const { threadId, runId } = ids.read(frame.data);
+          state.runIds = { thread_id: threadId ?? '', run_id: runId ?? '' };
         }
       },
       end(outcome) {

@@ -92,5 +92,6 @@ export async function runMany(
     minPassRate: settings.minPassRate,
     durationMs: Math.round(deps.clock() - started),
     target: { env: target.env, url: redactUrl(target.url) },
+    requiredEvents: target.profiles[0]?.spec.required ?? [],
   });
 }

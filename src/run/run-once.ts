@@ -4,7 +4,7 @@ import { fetchToken, isPerUser } from '../auth/sources.js';
 import { ExitCode, UsageError } from '../shared/errors.js';
 import type { Attempt } from '../contract/run-report.js';
 import { loadTrust } from '../shared/trust.js';
-import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
+import { loadProfiles } from '../contract/profiles.js';
 import { capBudgets, type RunSettings } from '../settings/resolve.js';
 import { isNamedTrigger, parseScenario } from '../settings/parse.js';
 import { attemptRun, userName } from './attempt.js';
@@ -18,7 +18,9 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   const scenario = settings.scenario === null ? null : parseScenario(settings.scenario);
   await refuseDirectories(settings.reports.map((r) => r.path));
   await refuseSharedFiles([...settings.reports.map((r) => r.path), settings.record ?? []].flat());
-  const checker = await loadSchemas(settings.schemasDir ?? defaultSchemasDir());
+  const profiles = await loadProfiles([{ kind: 'built-in', name: 'canonical' }], {
+    ...(settings.schemasDir === null ? {} : { schemasDir: settings.schemasDir }),
+  });
   const trust = await loadTrust(settings.tls);
   const template = isNamedTrigger(settings.trigger)
     ? null
@@ -70,7 +72,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     }
     return token;
   };
-  return { env: settings.env, url, checker, trust, buildTrigger, tokenFor, close };
+  return { env: settings.env, url, profiles, trust, buildTrigger, tokenFor, close };
 }
 
 async function readTemplate(path: string, source: string): Promise<string> {

@@ -1,5 +1,6 @@
 import type { RunLatencies, RunReport } from '../contract/run-report.js';
-import type { FrameChecker, PeerRuns, TriggerInfo } from '../contract/types.js';
+import type { LoadedProfile } from '../contract/profiles.js';
+import type { PeerRuns, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord } from '../contract/frames.js';
 import type { Trust } from '../shared/trust.js';
 import type { ConnectFn } from '../session/session.js';
@@ -45,7 +46,8 @@ export interface RunResult {
 export interface Target {
   env: string;
   url: string;
-  checker: FrameChecker;
+  /** The profiles each run is judged against; the first one's trigger and terminal event drive the session. */
+  profiles: LoadedProfile[];
   /** The certificates wss:// and the E2E token request trust (--ca, --insecure), read once. */
   trust: Trust;
   /** Builds a run's trigger with fresh ids (a template file is read once). */

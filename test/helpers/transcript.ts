@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createJudge, type JudgeOptions } from '../../src/contract/judge.js';
 import type { FrameRecord, FrameVerdict, SessionOutcome } from '../../src/contract/frames.js';
 import type { Judgement, TriggerInfo } from '../../src/contract/types.js';
+import { canonicalProfile } from './profiles.js';
 import { createSimpleChecker } from './simple-checker.js';
 
 /**
@@ -91,6 +92,7 @@ export function judgeTranscript(
 ): { judgement: Judgement; verdicts: FrameVerdict[]; transcript: Transcript } {
   const transcript = loadTranscript(name);
   const judge = createJudge({
+    profile: canonicalProfile(),
     trigger: transcript.trigger,
     triggerFrame: transcript.triggerFrame,
     checker: createSimpleChecker(),

@@ -9,17 +9,16 @@ import { checkRecording } from '../../src/run/check.js';
 import { ExitCode } from '../../src/shared/errors.js';
 import type { FrameRecord } from '../../src/contract/frames.js';
 import type { RunReport } from '../../src/contract/run-report.js';
-import type { LoadedSchemas } from '../../src/contract/schema-checker.js';
-import { defaultSchemasDir, loadSchemas } from '../../src/contract/schemas.js';
+import { loadProfile, type LoadedProfile } from '../../src/contract/profiles.js';
 import { createTranscriptWriter } from '../../src/transcript/writer.js';
 
 const RECORDINGS = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url));
 
-let checker: LoadedSchemas;
+let profiles: LoadedProfile[];
 let dir: string;
 
 beforeAll(async () => {
-  checker = await loadSchemas(defaultSchemasDir());
+  profiles = [await loadProfile({ kind: 'built-in', name: 'canonical' })];
   dir = await mkdtemp(join(tmpdir(), 'ws-validate-check-'));
 });
 
@@ -28,7 +27,7 @@ afterAll(async () => {
 });
 
 function check(name: string): Promise<RunReport> {
-  return checkRecording(join(RECORDINGS, name), { checker });
+  return checkRecording(join(RECORDINGS, name), { profiles });
 }
 
 function statusOf(report: RunReport, type: string): string | undefined {
@@ -141,7 +140,7 @@ describe('checkRecording over hand-written recordings', () => {
 describe('checkRecording over plain NDJSON files', () => {
   it('passes the canonical frames and skips the time budget', async () => {
     const path = join(RECORDINGS, 'plain-canonical.ndjson');
-    const report = await checkRecording(path, { checker });
+    const report = await checkRecording(path, { profiles });
     expect(report.exitCode).toBe(ExitCode.Pass);
     expect(ruleStatus(report, 'time_budget')).toBe('skip');
     expect(report.target).toEqual({ env: 'recording', url: path });
@@ -155,7 +154,7 @@ describe('checkRecording over plain NDJSON files', () => {
 
   it('fails a file with a non-JSON line as an invalid frame', async () => {
     const report = await checkRecording(join(RECORDINGS, 'plain-non-json.ndjson'), {
-      checker,
+      profiles,
       env: 'staging-capture',
     });
     expect(report.exitCode).toBe(ExitCode.ContractFailed);
@@ -206,7 +205,7 @@ describe('checkRecording over recordings made by the writer', () => {
 
   it('passes a recorded happy run', async () => {
     const report = await checkRecording(await record('written.ndjson', inbound(lines)), {
-      checker,
+      profiles,
     });
     expect(report.exitCode).toBe(ExitCode.Pass);
     expect(report.target.env).toBe('embedded');
@@ -219,7 +218,7 @@ describe('checkRecording over recordings made by the writer', () => {
     thinking.data = { ...(thinking.data as object), data: { reasoning: 'x'.repeat(3000) } };
     thinking.size = 3100;
     const report = await checkRecording(await record('truncated.ndjson', frames, 2048), {
-      checker,
+      profiles,
     });
     expect(report.exitCode).toBe(ExitCode.Connection);
     expect(report.error?.code).toBe('FRAME_TOO_LARGE');
@@ -239,7 +238,7 @@ describe('checkRecording over recordings made by the writer', () => {
       size: 3030,
     });
     const report = await checkRecording(await record('late-truncated.ndjson', frames, 2048), {
-      checker,
+      profiles,
     });
     expect(report.exitCode).toBe(ExitCode.Pass);
     expect(report.frames.received).toBe(5);
@@ -259,7 +258,7 @@ describe('checkRecording over recordings made by the writer', () => {
     // Frames keep their order on the wire: the ones after the inserted frame move up by one.
     frames.forEach((frame, index) => (frame.seq = index + 1));
     const report = await checkRecording(await record('binary.ndjson', frames, 2048), {
-      checker,
+      profiles,
     });
     expect(report.exitCode).toBe(ExitCode.ContractFailed);
     expect(report.error).toBeUndefined();
@@ -273,7 +272,7 @@ describe('checkRecording over recordings made by the writer', () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(full, 'utf8');
     await writeFile(path, text.split('\n').slice(0, -2).join('\n') + '\n');
-    const report = await checkRecording(path, { checker });
+    const report = await checkRecording(path, { profiles });
     expect(report.exitCode).toBe(ExitCode.ContractFailed);
     expect(statusOf(report, 'agent_completed')).toBe('missing');
     // Without an end line the duration is the last frame's arrival time.
@@ -283,7 +282,7 @@ describe('checkRecording over recordings made by the writer', () => {
 
 describe('checkRecording errors', () => {
   it('rejects a missing file with TRANSCRIPT_UNREADABLE', async () => {
-    await expect(checkRecording(join(dir, 'nope.ndjson'), { checker })).rejects.toMatchObject({
+    await expect(checkRecording(join(dir, 'nope.ndjson'), { profiles })).rejects.toMatchObject({
       code: 'TRANSCRIPT_UNREADABLE',
       exitCode: ExitCode.Usage,
     });

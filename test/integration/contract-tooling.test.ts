@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { schemasCommand } from '../../src/cli/commands/schemas.js';
 import { ExitCode } from '../../src/shared/errors.js';
-import { REQUIRED_EVENTS } from '../../src/contract/types.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 import { type RunReport } from '../../src/contract/run-report.js';
 import { defaultSchemasDir } from '../../src/contract/schemas.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
+const REQUIRED_EVENTS = canonicalProfile().spec.required;
 let dir: string;
 let brokenDir: string;
 

@@ -17,9 +17,17 @@ import {
 } from '../../src/contract/diagnose.js';
 import type { FieldError } from '../../src/contract/types.js';
 import type { FrameRecord } from '../../src/contract/frames.js';
+import { readType } from '../../src/shared/fields.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 
 const trigger = { type: 'agent_execution', thread_id: 'T', run_id: 'R', message: 'hi' };
-const context: DiagnosisContext = { triggerType: 'agent_execution', triggerFrame: trigger };
+const { roles } = canonicalProfile();
+const context: DiagnosisContext = { triggerType: 'agent_execution', triggerFrame: trigger, roles };
+
+/** Notes a frame as the judge does, with its type read from the frame. */
+function note(facts: DiagnosisFacts, frame: FrameRecord): void {
+  noteFrame(facts, frame, context, frame.kind === 'json' ? readType(frame.data) : null);
+}
 
 let seq = 0;
 const json = (data: unknown): FrameRecord => ({
@@ -41,7 +49,7 @@ const text = (value: string): FrameRecord => ({
 
 function codesOf(frames: FrameRecord[], patch: Partial<DiagnosisFacts> = {}): string[] {
   const facts = createDiagnosisFacts();
-  for (const frame of frames) noteFrame(facts, frame, context);
+  for (const frame of frames) note(facts, frame);
   return diagnoseRun({ ...facts, ...patch }).map((d) => d.code);
 }
 
@@ -74,7 +82,7 @@ describe('frame recognisers', () => {
     [{ type: 'agent_started', data: { event: 'agent_started' } }, null],
     [{ type: 'system_message', event: 'agent_started' }, null],
   ])('readWrappedEvent(%o) -> %o', (frame, expected) => {
-    expect(readWrappedEvent(frame)).toEqual(expected);
+    expect(readWrappedEvent(frame, roles)).toEqual(expected);
   });
 
   it.each([
@@ -84,7 +92,7 @@ describe('frame recognisers', () => {
     [{ type: 'reasoning' }, false],
     [{ type: 'agent_progress', data: { event: 'agent_thinking', reasoning: 'x' } }, false],
   ])('isClobberedThinking(%o) -> %s', (frame, expected) => {
-    expect(isClobberedThinking(frame)).toBe(expected);
+    expect(isClobberedThinking(frame, roles)).toBe(expected);
   });
 
   it.each([
@@ -128,7 +136,7 @@ describe('diagnoseRun', () => {
     ['wrapped', [json({ type: 'system_message', data: { event: 'agent_started' } })], {}, ['wrapped_events']],
     ['clobbered', [json({ type: 'reasoning', reasoning: 'x' })], { agentEvents: 1 }, ['type_clobbered']],
     ['non-JSON text', [text('oops')], { agentEvents: 1 }, ['invalid_frame']],
-    ['duplicates', [], { agentEvents: 4, startedCount: 2, completedCount: 1 }, ['duplicate_event']],
+    ['duplicates', [], { agentEvents: 4, onceCounts: new Map([['agent_started', 2], ['agent_completed', 1]]) }, ['duplicate_event']],
     ['foreign', [], { agentEvents: 1, foreign: { count: 2, first: 'x' } }, ['foreign_events']],
   ])('%s', (_name, frames, patch, expected) => {
     expect(codesOf(frames, patch)).toEqual(expected);
@@ -136,10 +144,10 @@ describe('diagnoseRun', () => {
 
   it('reports every match at once, in code order', () => {
     const facts = createDiagnosisFacts();
-    noteFrame(facts, json({ ...trigger }), context);
-    noteFrame(facts, json({ type: 'ack', received_type: 'agent_execution' }), context);
-    noteFrame(facts, json({ type: 'agent_progress', data: { event: 'agent_completed' } }), context);
-    noteFrame(facts, { seq: 9, dir: 'in', atMs: null, kind: 'binary', size: 4 }, context);
+    note(facts, json({ ...trigger }));
+    note(facts, json({ type: 'ack', received_type: 'agent_execution' }));
+    note(facts, json({ type: 'agent_progress', data: { event: 'agent_completed' } }));
+    note(facts, { seq: 9, dir: 'in', atMs: null, kind: 'binary', size: 4 });
     expect(diagnoseRun(facts).map((d) => d.code)).toEqual([
       'echo',
       'ack_only',
@@ -150,9 +158,9 @@ describe('diagnoseRun', () => {
 
   it('names the wrapped events and their outer types', () => {
     const facts = createDiagnosisFacts();
-    noteFrame(facts, json({ type: 'system_message', data: { event: 'agent_started' } }), context);
-    noteFrame(facts, json({ type: 'agent_progress', data: { event: 'tool_executing' } }), context);
-    noteFrame(facts, json({ type: 'agent_progress', data: { event: 'tool_executing' } }), context);
+    note(facts, json({ type: 'system_message', data: { event: 'agent_started' } }));
+    note(facts, json({ type: 'agent_progress', data: { event: 'tool_executing' } }));
+    note(facts, json({ type: 'agent_progress', data: { event: 'tool_executing' } }));
     const [diagnosis] = diagnoseRun(facts);
     expect(diagnosis?.message).toContain('agent_started, tool_executing');
     expect(diagnosis?.message).toContain('system_message, agent_progress');
@@ -220,9 +228,9 @@ describe('diagnoseRun', () => {
   it('counts invalid frames and shows a snippet of the first text', () => {
     const facts = createDiagnosisFacts();
     facts.agentEvents = 1;
-    noteFrame(facts, text(`<html>${'x'.repeat(200)}`), context);
-    noteFrame(facts, text('second'), context);
-    noteFrame(facts, { seq: 99, dir: 'in', atMs: null, kind: 'binary', size: 4 }, context);
+    note(facts, text(`<html>${'x'.repeat(200)}`));
+    note(facts, text('second'));
+    note(facts, { seq: 99, dir: 'in', atMs: null, kind: 'binary', size: 4 });
     const message = diagnoseRun(facts)[0]?.message ?? '';
     expect(message).toMatch(
       /^3 frames were not JSON text \(2 non-JSON text, 1 binary\); first text: `<html>x+…`/,
@@ -232,11 +240,7 @@ describe('diagnoseRun', () => {
 
   it('ignores sent frames', () => {
     const facts = createDiagnosisFacts();
-    noteFrame(
-      facts,
-      { seq: 1, dir: 'out', atMs: 0, kind: 'json', data: trigger, size: 1 },
-      context,
-    );
+    note(facts, { seq: 1, dir: 'out', atMs: 0, kind: 'json', data: trigger, size: 1 });
     expect(facts.framesReceived).toBe(0);
     expect(facts.echoes).toBe(0);
   });

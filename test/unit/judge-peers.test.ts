@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readCarriedIds } from '../../src/contract/attribution.js';
+import { createIdReader } from '../../src/contract/attribution.js';
 import { createJudge } from '../../src/contract/judge.js';
 import type { FrameRecord } from '../../src/contract/frames.js';
 import type { Judgement, PeerRuns, TriggerInfo } from '../../src/contract/types.js';
 import { createPeerRunRegistry } from '../../src/run/run-many.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 import { createSimpleChecker } from '../helpers/simple-checker.js';
 
 const own: TriggerInfo = {
@@ -52,6 +53,7 @@ function happyEvents(): Record<string, unknown>[] {
 
 function judge(frames: Record<string, unknown>[], peers?: PeerRuns): Judgement {
   const j = createJudge({
+    profile: canonicalProfile(),
     trigger: own,
     checker: createSimpleChecker(),
     budgets: null,
@@ -122,7 +124,8 @@ describe('createPeerRunRegistry', () => {
   });
 });
 
-describe('readCarriedIds', () => {
+describe('the ids a frame carries at the canonical paths', () => {
+  const reader = createIdReader(canonicalProfile().spec.runScope);
   it.each([
     [
       { thread_id: 't', run_id: 'r', user_id: 'u' },
@@ -135,7 +138,7 @@ describe('readCarriedIds', () => {
     [{ thread_id: '', run_id: 7, user_id: null }, {}],
     ['not an object', {}],
   ])('%j -> %j', (frame, ids) => {
-    expect(readCarriedIds(frame)).toEqual(ids);
+    expect(reader.carried(frame)).toEqual(ids);
   });
 });
 

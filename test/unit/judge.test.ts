@@ -4,6 +4,7 @@ import { decideExit, type ExitFacts } from '../../src/contract/verdict.js';
 import type { Judgement } from '../../src/contract/types.js';
 import type { SessionOutcome } from '../../src/contract/frames.js';
 import { createSimpleChecker } from '../helpers/simple-checker.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 import { judgeTranscript } from '../helpers/transcript.js';
 
 const EVENT_LETTER = { pass: 'p', fail: 'f', missing: 'm' } as const;
@@ -301,6 +302,7 @@ describe('judge end to end without transcripts', () => {
 
   it('skips every rule and gives the connection error when it drops before any agent event', () => {
     const judge = createJudge({
+      profile: canonicalProfile(),
       trigger,
       checker: createSimpleChecker(),
       budgets: { firstEventMs: 100, totalMs: 200 },
@@ -320,7 +322,12 @@ describe('judge end to end without transcripts', () => {
   });
 
   it('tallies hostile type names safely and caps the number of distinct types', () => {
-    const judge = createJudge({ trigger, checker: createSimpleChecker(), budgets: null });
+    const judge = createJudge({
+      profile: canonicalProfile(),
+      trigger,
+      checker: createSimpleChecker(),
+      budgets: null,
+    });
     const types = ['__proto__', 'constructor', ...Array.from({ length: 300 }, (_, i) => `t${i}`)];
     types.forEach((type, index) => {
       judge.observe({
@@ -339,7 +346,12 @@ describe('judge end to end without transcripts', () => {
   });
 
   it('keeps memory flat over 200,000 heartbeats', () => {
-    const judge = createJudge({ trigger, checker: createSimpleChecker(), budgets: null });
+    const judge = createJudge({
+      profile: canonicalProfile(),
+      trigger,
+      checker: createSimpleChecker(),
+      budgets: null,
+    });
     const heartbeat = { type: 'heartbeat', data: {}, timestamp: 1 };
     for (let seq = 1; seq <= 200_000; seq += 1) {
       const verdict = judge.observe({
@@ -369,7 +381,12 @@ describe('judge end to end without transcripts', () => {
   });
 
   it('caps kept errors and warnings however many bad frames arrive', () => {
-    const judge = createJudge({ trigger, checker: createSimpleChecker(), budgets: null });
+    const judge = createJudge({
+      profile: canonicalProfile(),
+      trigger,
+      checker: createSimpleChecker(),
+      budgets: null,
+    });
     const badTool = {
       type: 'tool_executing',
       thread_id: 'T',
@@ -395,7 +412,12 @@ describe('judge end to end without transcripts', () => {
 
 describe('a frame type that is a megabyte long', () => {
   it('is counted under a label cut to 100 characters', () => {
-    const judge = createJudge({ trigger: null, checker: createSimpleChecker(), budgets: null });
+    const judge = createJudge({
+      profile: canonicalProfile(),
+      trigger: null,
+      checker: createSimpleChecker(),
+      budgets: null,
+    });
     const type = 'x'.repeat(1_000_000);
     judge.observe({
       seq: 1,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_EVENTS } from '../../src/contract/types.js';
-import type { EventStatus, RequiredEvent } from '../../src/contract/types.js';
+import type { EventStatus } from '../../src/contract/types.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 import type { RunReport } from '../../src/contract/run-report.js';
 import {
   aggregateRuns,
@@ -27,11 +27,10 @@ function loadReport(name: string): RunReport {
   return JSON.parse(readFileSync(url, 'utf8')) as RunReport;
 }
 
-function allEvents(status: EventStatus): Record<RequiredEvent, EventStatus> {
-  return Object.fromEntries(REQUIRED_EVENTS.map((e) => [e, status])) as Record<
-    RequiredEvent,
-    EventStatus
-  >;
+const REQUIRED_EVENTS = canonicalProfile().spec.required;
+
+function allEvents(status: EventStatus): Record<string, EventStatus> {
+  return Object.fromEntries(REQUIRED_EVENTS.map((e) => [e, status]));
 }
 
 function summary(index: number, exitCode: number, failures: string[] = []): RunSummary {
@@ -86,7 +85,12 @@ describe('aggregateRuns exit code', () => {
     ['every run interrupted', [130, 130], 0.5, 1],
     ['no runs at all', [], 0, 1],
   ])('%s -> exit %d', (_name, codes, minPassRate, exitCode) => {
-    const agg = aggregateRuns(runsWithExitCodes(codes), { minPassRate, durationMs: 1000, target });
+    const agg = aggregateRuns(runsWithExitCodes(codes), {
+      minPassRate,
+      durationMs: 1000,
+      target,
+      requiredEvents: REQUIRED_EVENTS,
+    });
     expect(agg.exitCode).toBe(exitCode);
     expect(agg.verdict).toBe(exitCode === 0 ? 'pass' : exitCode === 1 ? 'fail' : 'error');
   });
@@ -94,6 +98,7 @@ describe('aggregateRuns exit code', () => {
   it('computes the pass rate as passed over total', () => {
     const agg = aggregateRuns(runsWithExitCodes([0, 0, 0, 1]), {
       minPassRate: 0.5,
+      requiredEvents: REQUIRED_EVENTS,
       durationMs: 2000,
       target,
     });
@@ -154,7 +159,7 @@ describe('aggregateRuns', () => {
         summary(2, 1, ['b', 'c']),
         summary(3, 1, ['d', 'e', 'f', 'g']),
       ],
-      { minPassRate: 1, durationMs: 3000, target },
+      { minPassRate: 1, requiredEvents: REQUIRED_EVENTS, durationMs: 3000, target },
     );
     expect(agg.aggregate.topFailures).toEqual([
       { message: 'b', count: 2 },
@@ -176,7 +181,12 @@ describe('aggregate of five runs', () => {
     summariseRun(fail, 4, { connectMs: 100, firstEventMs: 450, completedMs: null }),
     summariseRun(loadReport('auth-error'), 5, noLatency),
   ];
-  const agg = aggregateRuns(summaries, { minPassRate: 0.5, durationMs: 10_000, target });
+  const agg = aggregateRuns(summaries, {
+    minPassRate: 0.5,
+    requiredEvents: REQUIRED_EVENTS,
+    durationMs: 10_000,
+    target,
+  });
 
   it('counts passes per event and takes latency percentiles over the runs that measured them', () => {
     expect(agg.aggregate.perEvent).toEqual({
@@ -234,12 +244,18 @@ describe('aggregate of five runs', () => {
   });
 
   it('renders pass and error verdict lines', () => {
-    const passing = aggregateRuns(summaries, { minPassRate: 0.4, durationMs: 10_000, target });
+    const passing = aggregateRuns(summaries, {
+      minPassRate: 0.4,
+      requiredEvents: REQUIRED_EVENTS,
+      durationMs: 10_000,
+      target,
+    });
     expect(renderAggregateVerdictLine(passing, plain)).toBe(
       'PASS  2/5 runs passed (40.0% ≥ 40.0%) · 10.0s',
     );
     const errored = aggregateRuns(runsWithExitCodes([4, 4]), {
       minPassRate: 1,
+      requiredEvents: REQUIRED_EVENTS,
       durationMs: 500,
       target,
     });
@@ -277,6 +293,7 @@ describe('cross-talk and diagnoses in the aggregate', () => {
   };
   const agg = aggregateRuns([victimA, victimB, summary(3, 0), summary(4, 0)], {
     minPassRate: 1,
+    requiredEvents: REQUIRED_EVENTS,
     durationMs: 1000,
     target,
   });
@@ -302,7 +319,12 @@ describe('cross-talk and diagnoses in the aggregate', () => {
     expect(renderAggregateHuman(agg, { chalk: plain })).toContain(
       "cross-talk in 2/4 runs: events of one run arrived on another run's connection",
     );
-    const clean = aggregateRuns([summary(1, 0)], { minPassRate: 1, durationMs: 1, target });
+    const clean = aggregateRuns([summary(1, 0)], {
+      minPassRate: 1,
+      requiredEvents: REQUIRED_EVENTS,
+      durationMs: 1,
+      target,
+    });
     expect(renderAggregateHuman(clean, { chalk: plain })).not.toContain('cross-talk');
   });
 
@@ -323,6 +345,7 @@ describe('renderAggregateJunit', () => {
   const xml = renderAggregateJunit(
     aggregateRuns([summary(1, 0), thinkingMissing, authError], {
       minPassRate: 1,
+      requiredEvents: REQUIRED_EVENTS,
       durationMs: 1500,
       target,
     }),
@@ -355,10 +378,11 @@ describe('renderAggregateMarkdown and renderAggregateAnnotations', () => {
       summary(2, 1, ['agent_thinking missing']),
       summary(3, 1, ['agent_thinking missing | x']),
     ],
-    { minPassRate: 0.9, durationMs: 3000, target },
+    { minPassRate: 0.9, requiredEvents: REQUIRED_EVENTS, durationMs: 3000, target },
   );
   const passing = aggregateRuns([summary(1, 0), summary(2, 0)], {
     minPassRate: 1,
+    requiredEvents: REQUIRED_EVENTS,
     durationMs: 2000,
     target,
   });

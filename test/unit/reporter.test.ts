@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalProfile } from '../helpers/profiles.js';
 import { aggregateRuns, summariseRun, type AggregateReport } from '../../src/contract/aggregate.js';
 import type { RunReport } from '../../src/contract/run-report.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../src/report/emit.js';
@@ -31,7 +32,12 @@ function twoRuns(): AggregateReport {
       summariseRun(loadReport('pass'), 1, noLatency),
       summariseRun(loadReport('fail'), 2, noLatency),
     ],
-    { minPassRate: 1, durationMs: 2000, target: { env: 'staging', url: 'wss://example.test/ws' } },
+    {
+      minPassRate: 1,
+      durationMs: 2000,
+      target: { env: 'staging', url: 'wss://example.test/ws' },
+      requiredEvents: canonicalProfile().spec.required,
+    },
   );
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from '../../src/contract/attribution.js';
-import type { RequiredEvent } from '../../src/contract/types.js';
 import type { SessionOutcome } from '../../src/contract/frames.js';
-import { createRuleSet, readToolKeys, skipRules } from '../../src/contract/rules.js';
+import { createRuleSet, skipRules } from '../../src/contract/rules.js';
+import { KeyPairing, pairKeys } from '../../src/contract/rules/pairing.js';
 import { trackOrder } from '../../src/contract/rules/order.js';
 import { trackPresence } from '../../src/contract/rules/presence.js';
 import { trackRunScope } from '../../src/contract/rules/run-scope.js';
@@ -10,6 +10,10 @@ import { trackSingleTerminal } from '../../src/contract/rules/single-terminal.js
 import { trackTimeBudget } from '../../src/contract/rules/time-budget.js';
 import { trackToolPairing } from '../../src/contract/rules/tool-pairing.js';
 import type { RuleContext, RuleEvent, RuleTracker } from '../../src/contract/rules/tracker.js';
+import { canonicalProfile } from '../helpers/profiles.js';
+
+const CANONICAL = canonicalProfile();
+const { spec: SPEC } = CANONICAL;
 
 /** `type[:correlation_id[:tool_name]][@atMs][!foreign]`, e.g. `tool_executing:c1:search@40`. */
 function parseEvent(spec: string, index: number): RuleEvent {
@@ -17,15 +21,23 @@ function parseEvent(spec: string, index: number): RuleEvent {
   const [head = '', at] = spec.replace(/!$/, '').split('@');
   const [type = '', correlationId, toolName] = head.split(':');
   const attribution: Attribution = foreign ? 'foreign' : 'own';
+  const role = CANONICAL.roles.get(type);
+  if (role === undefined) throw new Error(`not a canonical run event: ${type}`);
   return {
-    type: type as RequiredEvent,
+    type,
+    role,
     seq: index + 1,
     atMs: at === undefined ? null : Number(at),
     attribution,
-    threadId: foreign ? 'thread_other' : 'T',
-    runId: null,
-    correlationId: correlationId === undefined || correlationId === '' ? null : correlationId,
-    toolName: toolName ?? null,
+    foreignId: foreign ? 'thread_id `thread_other`' : null,
+    frame: {
+      type,
+      thread_id: foreign ? 'thread_other' : 'T',
+      ...(correlationId === undefined || correlationId === ''
+        ? {}
+        : { correlation_id: correlationId }),
+      data: toolName === undefined ? {} : { tool_name: toolName },
+    },
   };
 }
 
@@ -57,7 +69,7 @@ describe('trackPresence', () => {
     [`${HAPPY.replace('agent_thinking', 'agent_thinking!')}`, 'fail', 'agent_thinking'],
     ['', 'fail', 'agent_started, agent_thinking, tool_executing, tool_completed, agent_completed'],
   ])('%s -> %s', (specs, status, text) => {
-    const result = run(trackPresence(), specs);
+    const result = run(trackPresence(SPEC), specs);
     expect(result.status).toBe(status);
     expect(result.message).toContain(text);
   });
@@ -75,7 +87,7 @@ describe('trackOrder', () => {
     ['agent_thinking! agent_started agent_completed agent_thinking!', 'pass', false, 'last'],
     ['', 'skip', false, 'no agent events'],
   ])('%s -> %s', (specs, status, violated, text) => {
-    const result = run(trackOrder(), specs);
+    const result = run(trackOrder(SPEC), specs);
     expect(result.status).toBe(status);
     expect(result.violated).toBe(violated);
     expect(result.message).toContain(text);
@@ -89,7 +101,7 @@ describe('trackSingleTerminal', () => {
     ['agent_started agent_completed agent_completed', 'fail', true, '2 times (frames #2, #3)'],
     ['agent_started agent_completed agent_completed!', 'pass', false, 'once'],
   ])('%s -> %s', (specs, status, violated, text) => {
-    const result = run(trackSingleTerminal(), specs);
+    const result = run(trackSingleTerminal(SPEC), specs);
     expect(result.status).toBe(status);
     expect(result.violated).toBe(violated);
     expect(result.message).toContain(text);
@@ -115,7 +127,7 @@ describe('trackToolPairing', () => {
     ['tool_executing:c1:a tool_completed:c2:a!', 'fail', false, 'never closed'],
     ['agent_started agent_completed', 'skip', false, 'no tool events'],
   ])('%s -> %s (%s)', (specs, status, violated, text) => {
-    const result = run(trackToolPairing(), specs);
+    const result = run(trackToolPairing(SPEC.pairs), specs);
     expect(result.status).toBe(status);
     expect(result.violated).toBe(violated);
     expect(result.message).toContain(text);
@@ -128,7 +140,7 @@ describe('trackRunScope', () => {
     [HAPPY, 'pass', false, 'no events of other runs'],
     ['agent_started agent_thinking! tool_executing:c1! agent_completed', 'fail', true, '2 event(s) of another run (first: agent_thinking at frame #2 with thread_id `thread_other`)'],
   ])('%s -> %s', (specs, status, violated, text) => {
-    const result = run(trackRunScope(), specs);
+    const result = run(trackRunScope(true), specs);
     expect(result.status).toBe(status);
     expect(result.violated).toBe(violated);
     expect(result.message).toContain(text);
@@ -153,20 +165,20 @@ describe('trackTimeBudget', () => {
       outcome: outcome(reason as SessionOutcome['reason']),
       missing: ['tool_completed', 'agent_completed'],
     };
-    const result = run(trackTimeBudget(budgets), specs, ctx);
+    const result = run(trackTimeBudget(budgets, SPEC), specs, ctx);
     expect(result.status).toBe(status);
     expect(result.message).toContain(text);
     expect(result.violated).toBe(false);
   });
 
   it('skips without budgets', () => {
-    expect(run(trackTimeBudget(null), 'agent_started@99999', context()).status).toBe('skip');
+    expect(run(trackTimeBudget(null, SPEC), 'agent_started@99999', context()).status).toBe('skip');
   });
 });
 
 describe('createRuleSet', () => {
   it('gives the six results in rule order and reports an undoable violation', () => {
-    const rules = createRuleSet(null);
+    const rules = createRuleSet(SPEC, null);
     'agent_thinking agent_started'
       .split(' ')
       .forEach((spec, i) => rules.observe(parseEvent(spec, i)));
@@ -192,7 +204,16 @@ describe('createRuleSet', () => {
   });
 });
 
-describe('readToolKeys', () => {
+describe('the keys of the canonical tool pair', () => {
+  const keys = pairKeys(SPEC.pairs[0]?.by ?? []);
+
+  it('are correlation_id, then tool_name in data or at the top', () => {
+    expect(keys).toEqual([
+      { label: 'correlation_id', paths: [['correlation_id']] },
+      { label: 'tool_name', paths: [['data', 'tool_name'], ['tool_name']] },
+    ]);
+  });
+
   // prettier-ignore
   it.each([
     [{ correlation_id: 'c1', data: { tool_name: 'a' } }, { correlationId: 'c1', toolName: 'a' }],
@@ -200,6 +221,7 @@ describe('readToolKeys', () => {
     [{ correlation_id: null, data: { tool_name: 'a' }, tool_name: 'b' }, { correlationId: null, toolName: 'a' }],
     [{}, { correlationId: null, toolName: null }],
   ])('%o -> %o', (frame, expected) => {
-    expect(readToolKeys(frame)).toEqual(expected);
+    const [byId, byName] = keys.map((key) => new KeyPairing(key));
+    expect({ correlationId: byId?.read(frame), toolName: byName?.read(frame) }).toEqual(expected);
   });
 });

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/shared/errors.js';
-import { REQUIRED_EVENTS } from '../../src/contract/types.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 import type { LoadedSchemas } from '../../src/contract/schema-checker.js';
 import { describeParseError } from '../../src/contract/schema-files.js';
 import { defaultSchemasDir, inspectSchemas, loadSchemas } from '../../src/contract/schemas.js';
 
 type Frame = Record<string, unknown>;
+const REQUIRED_EVENTS = canonicalProfile().spec.required;
 
 function readFrames(name: string): Frame[] {
   const url = new URL(`../fixtures/frames/${name}.ndjson`, import.meta.url);

@@ -89,7 +89,7 @@ describe('buildRunReport', () => {
 describe('readLatencies', () => {
   it('takes the earliest first-seen time of any event and the time of agent_completed', () => {
     const report = buildRunReport(judgement(0), facts);
-    expect(readLatencies(report, 15)).toEqual({
+    expect(readLatencies(report, 15, ['agent_completed'])).toEqual({
       connectMs: 15,
       firstEventMs: 80,
       completedMs: 400,
@@ -100,7 +100,7 @@ describe('readLatencies', () => {
     const none = judgement(3, {
       events: [event('agent_started', null), event('agent_completed', null)],
     });
-    expect(readLatencies(buildRunReport(none, facts), null)).toEqual({
+    expect(readLatencies(buildRunReport(none, facts), null, ['agent_completed'])).toEqual({
       connectMs: null,
       firstEventMs: null,
       completedMs: null,

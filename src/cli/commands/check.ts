@@ -6,22 +6,22 @@ import { emitRunReport } from '../../report/emit.js';
 import type { CheckFlags } from '../../settings/subcommand-options.js';
 import { resolveOutput } from '../../settings/output.js';
 import { colorLevel, createOutput } from '../io.js';
-import { defaultSchemasDir, loadSchemas } from '../../contract/schemas.js';
+import { loadProfiles } from '../../contract/profiles.js';
 import { defaultOf } from '../../settings/options.js';
 
 /** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
 export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {
   const out = createOutput(io, []);
-  const checker = await loadSchemas(
-    flags.schemas === undefined ? defaultSchemasDir() : resolve(io.cwd, flags.schemas),
-  );
+  const profiles = await loadProfiles([{ kind: 'built-in', name: 'canonical' }], {
+    ...(flags.schemas === undefined ? {} : { schemasDir: resolve(io.cwd, flags.schemas) }),
+  });
   // `-` is standard input, so that a decompressed or filtered stream needs no file.
   const source =
     file === '-' && io.stdin !== undefined
       ? { name: 'standard input', stream: io.stdin as AsyncIterable<Buffer | string> }
       : resolve(io.cwd, file);
   const report = await checkRecording(source, {
-    checker,
+    profiles,
     maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
     now: () => new Date(),
   });

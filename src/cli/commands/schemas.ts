@@ -2,12 +2,13 @@ import { resolve } from 'node:path';
 import type { CliIo } from '../io.js';
 import type { SchemasFlags } from '../../settings/subcommand-options.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
-import { isRequiredEvent, REQUIRED_EVENTS } from '../../contract/types.js';
+import { readProfileSpec } from '../../contract/profiles.js';
 import { defaultSchemasDir, inspectSchemas } from '../../contract/schemas.js';
 
 /** `ws-validate schemas`: compiles every schema and lists the message type each covers; exit 2 when any is broken. */
 export async function schemasCommand(flags: SchemasFlags, io: CliIo): Promise<number> {
   const dir = flags.schemas === undefined ? defaultSchemasDir() : resolve(io.cwd, flags.schemas);
+  const { required } = await readProfileSpec(defaultSchemasDir());
   const entries = await inspectSchemas(dir);
   if (entries.length === 0) {
     throw new UsageError(
@@ -31,12 +32,12 @@ export async function schemasCommand(flags: SchemasFlags, io: CliIo): Promise<nu
       io.stdout.write(`  ✔ ${file}  (shared definitions)\n`);
     } else {
       // Required events decide the verdict; other covered types are only validated when they arrive.
-      const role = isRequiredEvent(entry.covers) ? 'required event' : 'other message type';
+      const role = required.includes(entry.covers) ? 'required event' : 'other message type';
       io.stdout.write(`  ✔ ${file}  ${entry.covers.padEnd(typeWidth)}  ${role}\n`);
     }
   }
   const covered = new Set(entries.map((e) => e.covers));
-  const uncovered = REQUIRED_EVENTS.filter((type) => !covered.has(type));
+  const uncovered = required.filter((type) => !covered.has(type));
   if (uncovered.length > 0) {
     io.stdout.write(`required events without a schema: ${uncovered.join(', ')}\n`);
   }

@@ -1,44 +1,51 @@
 import { belongsToRun } from '../attribution.js';
-import type { RuleEvent, RuleTracker } from './tracker.js';
+import type { ProfileSpec } from '../profile.js';
+import { either, type RuleEvent, type RuleTracker } from './tracker.js';
 
-/** Tracks rule 2a: agent_started opens the run once and first; agent_completed is the last agent event. */
-export function trackOrder(): RuleTracker {
+/**
+ * Tracks rule 2a: the run opens with one of the profile's `first` events (once, when it is also a
+ * `once` event) and ends with one of its `terminal` events, after which no run event arrives.
+ */
+export function trackOrder(spec: Pick<ProfileSpec, 'first' | 'terminal'>): RuleTracker {
   let first: RuleEvent | null = null;
-  let startedSeq: number | null = null;
-  let completedSeq: number | null = null;
+  let openedSeq: number | null = null;
+  let terminal: { type: string; seq: number } | null = null;
   let violation: string | null = null;
   return {
     id: 'order',
     observe(event) {
       if (!belongsToRun(event.attribution)) return;
+      const { role, type, seq } = event;
       if (first === null) {
         first = event;
-        if (event.type !== 'agent_started') {
-          violation = `the first agent event was ${event.type} (frame #${event.seq}), not agent_started`;
+        if (spec.first.length > 0 && !role.first) {
+          violation = `the first agent event was ${type} (frame #${seq}), not ${either(spec.first)}`;
         }
-      } else if (event.type === 'agent_started' && startedSeq !== null) {
-        violation ??= `agent_started arrived again at frame #${event.seq} (first at #${startedSeq})`;
+      } else if (role.first && role.once && openedSeq !== null) {
+        violation ??= `${type} arrived again at frame #${seq} (first at #${openedSeq})`;
       }
-      if (event.type === 'agent_started') startedSeq ??= event.seq;
-      if (event.type === 'agent_completed') {
-        completedSeq ??= event.seq;
-      } else if (completedSeq !== null) {
-        violation ??= `${event.type} (frame #${event.seq}) arrived after agent_completed (frame #${completedSeq}); agent_completed must be the last agent event`;
+      if (role.first) openedSeq ??= seq;
+      // A second terminal event is single_terminal's to report; anything else after it is ours.
+      if (role.terminal) {
+        terminal ??= { type, seq };
+      } else if (terminal !== null) {
+        violation ??= `${type} (frame #${seq}) arrived after ${terminal.type} (frame #${terminal.seq}); ${terminal.type} must be the last agent event`;
       }
     },
     violated: () => violation !== null,
     result() {
-      if (first === null)
+      if (first === null) {
         return { id: 'order', status: 'skip', message: 'no agent events to order' };
+      }
       if (violation !== null) return { id: 'order', status: 'fail', message: violation };
-      return {
-        id: 'order',
-        status: 'pass',
-        message:
-          completedSeq === null
-            ? 'agent_started came first; agent_completed never arrived'
-            : 'agent_started came first and agent_completed last',
-      };
+      const opened = spec.first.length > 0 ? `${first.type} came first` : 'the run opened';
+      const ended =
+        spec.terminal.length === 0
+          ? '; the profile names no terminal event'
+          : terminal === null
+            ? `; ${either(spec.terminal)} never arrived`
+            : ` and ${terminal.type} last`;
+      return { id: 'order', status: 'pass', message: `${opened}${ended}` };
     },
   };
 }

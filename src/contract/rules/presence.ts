@@ -1,21 +1,39 @@
 import { belongsToRun } from '../attribution.js';
-import { REQUIRED_EVENTS, type RequiredEvent } from '../types.js';
+import type { ProfileSpec } from '../profile.js';
 import type { RuleTracker } from './tracker.js';
 
-/** Tracks rule 1: each of the five required events arrives at least once for this run. */
-export function trackPresence(): RuleTracker {
-  const counts = new Map<RequiredEvent, number>();
+const NUMBER_WORDS = [
+  'no',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+];
+
+/** Tracks rule 1: each of the profile's required events arrives at least once for this run. */
+export function trackPresence(spec: Pick<ProfileSpec, 'required'>): RuleTracker {
+  const counts = new Map<string, number>();
   return {
     id: 'presence',
     observe(event) {
-      if (belongsToRun(event.attribution))
+      if (event.role.required && belongsToRun(event.attribution)) {
         counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+      }
     },
     violated: () => false,
     result() {
-      const missing = REQUIRED_EVENTS.filter((type) => (counts.get(type) ?? 0) === 0);
+      const missing = spec.required.filter((type) => (counts.get(type) ?? 0) === 0);
+      const total = spec.required.length;
+      const all =
+        total === 1 ? 'the required event' : `all ${NUMBER_WORDS[total] ?? total} required events`;
       return missing.length === 0
-        ? { id: 'presence', status: 'pass', message: 'all five required events arrived' }
+        ? { id: 'presence', status: 'pass', message: `${all} arrived` }
         : {
             id: 'presence',
             status: 'fail',

@@ -1,8 +1,7 @@
-import { describeIds } from '../attribution.js';
 import type { RuleEvent, RuleTracker } from './tracker.js';
 
-/** Tracks rule 4: no event of another run arrives on this connection. */
-export function trackRunScope(): RuleTracker {
+/** Tracks rule 4: no event of another run arrives on this connection; skipped when the profile carries no ids. */
+export function trackRunScope(scoped: boolean): RuleTracker {
   let count = 0;
   let first: RuleEvent | null = null;
   return {
@@ -14,14 +13,20 @@ export function trackRunScope(): RuleTracker {
     },
     violated: () => count > 0,
     result() {
+      if (!scoped) {
+        return {
+          id: 'run_scope',
+          status: 'skip',
+          message: 'the profile says where no run ids are, so events are not attributed to runs',
+        };
+      }
       if (first === null) {
         return { id: 'run_scope', status: 'pass', message: 'no events of other runs' };
       }
-      const id = describeIds(first);
       return {
         id: 'run_scope',
         status: 'fail',
-        message: `${count} event(s) of another run (first: ${first.type} at frame #${first.seq} with ${id})`,
+        message: `${count} event(s) of another run (first: ${first.type} at frame #${first.seq} with ${first.foreignId ?? 'another id'})`,
       };
     },
   };

@@ -1,6 +1,7 @@
 import { belongsToRun } from '../attribution.js';
+import type { ProfileSpec } from '../profile.js';
 import type { RuleResult } from '../types.js';
-import type { RuleTracker } from './tracker.js';
+import { either, type RuleTracker } from './tracker.js';
 
 /** Time budgets in milliseconds after the trigger. */
 export interface TimeBudgets {
@@ -8,12 +9,15 @@ export interface TimeBudgets {
   totalMs: number;
 }
 
-/** Tracks rule 5: first agent event within `firstEventMs` of the trigger, agent_completed within `totalMs`; skips without budgets. */
-export function trackTimeBudget(budgets: TimeBudgets | null): RuleTracker {
+/** Tracks rule 5: first run event within `firstEventMs` of the trigger, the terminal event within `totalMs`; skips without budgets. */
+export function trackTimeBudget(
+  budgets: TimeBudgets | null,
+  spec: Pick<ProfileSpec, 'terminal'>,
+): RuleTracker {
   let started = false;
   let firstAtMs: number | null = null;
-  let completed = false;
-  let completedAtMs: number | null = null;
+  let completed: { type: string; atMs: number | null } | null = null;
+  const terminalName = either(spec.terminal);
   return {
     id: 'time_budget',
     observe(event) {
@@ -22,10 +26,7 @@ export function trackTimeBudget(budgets: TimeBudgets | null): RuleTracker {
         started = true;
         firstAtMs = event.atMs;
       }
-      if (event.type === 'agent_completed' && !completed) {
-        completed = true;
-        completedAtMs = event.atMs;
-      }
+      if (event.role.terminal) completed ??= { type: event.type, atMs: event.atMs };
     },
     violated: () => false,
     result({ outcome, missing }) {
@@ -51,23 +52,31 @@ export function trackTimeBudget(budgets: TimeBudgets | null): RuleTracker {
           `the first agent event arrived after ${firstAtMs} ms; the budget is ${budgets.firstEventMs} ms`,
         );
       }
-      if (!completed) {
+      const firstPart = `first agent event after ${firstAtMs} ms (budget ${budgets.firstEventMs} ms)`;
+      if (spec.terminal.length === 0) {
+        return {
+          id: 'time_budget',
+          status: 'pass',
+          message: `${firstPart}; the profile names no terminal event to time`,
+        };
+      }
+      if (completed === null) {
         return outcome.reason === 'timeout'
           ? fail(
-              `agent_completed did not arrive within ${budgets.totalMs} ms; still missing: ${missing.join(', ')}`,
+              `${terminalName} did not arrive within ${budgets.totalMs} ms; still missing: ${missing.join(', ')}`,
             )
-          : skip(`agent_completed never arrived (session ended: ${outcome.reason})`);
+          : skip(`${terminalName} never arrived (session ended: ${outcome.reason})`);
       }
-      if (completedAtMs === null) return skip('arrival time of agent_completed is unknown');
-      if (completedAtMs > budgets.totalMs) {
+      if (completed.atMs === null) return skip(`arrival time of ${completed.type} is unknown`);
+      if (completed.atMs > budgets.totalMs) {
         return fail(
-          `agent_completed arrived after ${completedAtMs} ms; the budget is ${budgets.totalMs} ms`,
+          `${completed.type} arrived after ${completed.atMs} ms; the budget is ${budgets.totalMs} ms`,
         );
       }
       return {
         id: 'time_budget',
         status: 'pass',
-        message: `first agent event after ${firstAtMs} ms (budget ${budgets.firstEventMs} ms), agent_completed after ${completedAtMs} ms (budget ${budgets.totalMs} ms)`,
+        message: `${firstPart}, ${completed.type} after ${completed.atMs} ms (budget ${budgets.totalMs} ms)`,
       };
     },
   };

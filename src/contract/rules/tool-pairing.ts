@@ -1,125 +1,140 @@
-import { asRecord, readString } from '../../shared/fields.js';
 import { belongsToRun } from '../attribution.js';
-import type { RequiredEvent } from '../types.js';
+import type { PairSpec } from '../profile.js';
+import { KeyPairing, pairKeys, pairLabel } from './pairing.js';
+import type { RuleResult } from '../types.js';
 import type { RuleTracker } from './tracker.js';
 
-/** Reads a tool event's pairing keys: top-level `correlation_id`, and `data.tool_name` or top-level `tool_name`. */
-export function readToolKeys(frame: unknown): {
-  correlationId: string | null;
-  toolName: string | null;
-} {
-  return {
-    correlationId: readString(frame, 'correlation_id'),
-    toolName: readString(asRecord(frame)?.data, 'tool_name') ?? readString(frame, 'tool_name'),
-  };
+/** One pair of the profile, followed under each of its keys until the end says which key pairs. */
+interface PairState {
+  spec: PairSpec;
+  label: string;
+  keys: KeyPairing[];
+  events: number;
 }
 
-interface Pairing {
-  open(key: string, seq: number): void;
-  close(key: string, seq: number): void;
-  calls: number;
-  orphans: number;
-  firstOrphan: { key: string; seq: number } | null;
-  /** Open calls as key -> frame numbers, oldest first. */
-  readonly pending: Map<string, number[]>;
+// The first key every open and close carried; else the last key, with the unkeyed ones counted.
+function chosenKey(pair: PairState): KeyPairing {
+  return pair.keys.find((k) => k.carriedByAll) ?? (pair.keys.at(-1) as KeyPairing);
 }
 
-function createPairing(): Pairing {
-  const pending = new Map<string, number[]>();
-  const pairing: Pairing = {
-    calls: 0,
-    orphans: 0,
-    firstOrphan: null,
-    pending,
-    open(key, seq) {
-      pairing.calls += 1;
-      const seqs = pending.get(key);
-      if (seqs === undefined) pending.set(key, [seq]);
-      else seqs.push(seq);
-    },
-    close(key, seq) {
-      const seqs = pending.get(key);
-      if (seqs === undefined) {
-        pairing.orphans += 1;
-        pairing.firstOrphan ??= { key, seq };
-        return;
-      }
-      seqs.shift();
-      if (seqs.length === 0) pending.delete(key);
-    },
-  };
-  return pairing;
+// A reopened key is a violation for ids; names (a later key, after the ids ran out) may repeat.
+function reopenedCounts(pair: PairState, key: KeyPairing): boolean {
+  return key === pair.keys[0];
 }
 
-function describePairingProblems(pairing: Pairing, keyName: string, unkeyed: number): string[] {
+function problemsOf(pair: PairState): string[] {
+  const key = chosenKey(pair);
+  const { open, close } = pair.spec;
+  const name = key.key.label;
   const problems: string[] = [];
-  let oldest: { key: string; seq: number } | null = null;
-  let unclosed = 0;
-  for (const [key, seqs] of pairing.pending) {
-    unclosed += seqs.length;
-    const seq = seqs[0];
-    if (seq !== undefined && (oldest === null || seq < oldest.seq)) oldest = { key, seq };
-  }
+  const { count, oldest } = key.unclosed();
   if (oldest !== null) {
     problems.push(
-      `${unclosed} tool_executing never closed by a tool_completed (first: ${keyName} \`${oldest.key}\` at frame #${oldest.seq})`,
+      `${count} ${open} never closed by a ${close} (first: ${name} \`${oldest.key}\` at frame #${oldest.seq})`,
     );
   }
-  if (pairing.firstOrphan !== null) {
+  if (key.orphans.first !== null) {
     problems.push(
-      `${pairing.orphans} tool_completed without an open tool_executing (first: ${keyName} \`${pairing.firstOrphan.key}\` at frame #${pairing.firstOrphan.seq})`,
+      `${key.orphans.count} ${close} without an open ${open} (first: ${name} \`${key.orphans.first.key}\` at frame #${key.orphans.first.seq})`,
     );
   }
-  if (unkeyed > 0) problems.push(`${unkeyed} tool event(s) carry no tool_name to pair by`);
+  if (reopenedCounts(pair, key) && key.reopened.first !== null) {
+    problems.push(
+      `${key.reopened.count} ${open} opened a ${name} that was still open (first: \`${key.reopened.first.key}\` at frame #${key.reopened.first.seq})`,
+    );
+  }
+  if (!key.carriedByAll && key.unkeyed > 0) {
+    problems.push(`${key.unkeyed} ${pair.label} event(s) carry no ${name} to pair by`);
+  }
+  if (key.strays.first !== null) {
+    const { key: stray, seq } = key.strays.first;
+    const where = stray === '' ? `carrying no ${name}` : `with ${name} \`${stray}\``;
+    problems.push(
+      `${key.strays.count} event(s) outside an open ${open}…${close} (first: frame #${seq} ${where})`,
+    );
+  }
   return problems;
 }
 
-/** Tracks rule 3: every tool_executing closed by exactly one later tool_completed, by correlation_id when every tool event has one, else by tool_name. */
-export function trackToolPairing(): RuleTracker {
-  const byId = createPairing();
-  const byName = createPairing();
-  let toolEvents = 0;
-  let everyEventHasId = true;
-  let unkeyed = 0;
+function passOf(pair: PairState): string {
+  const key = chosenKey(pair);
+  const noun = pair.label.endsWith('call') ? `${pair.label}(s)` : `${pair.label} call(s)`;
+  const first = pair.keys[0]?.key.label ?? key.key.label;
+  const why = key === pair.keys[0] ? '' : ` (not every ${pair.label} event carries a ${first})`;
+  return `${key.calls} ${noun} paired by ${key.key.label}${why}`;
+}
 
-  function feed(pairing: Pairing, type: RequiredEvent, key: string, seq: number): void {
-    if (type === 'tool_executing') pairing.open(key, seq);
-    else pairing.close(key, seq);
-  }
+/**
+ * Tracks rule 3: every open of each pair is closed by one later close with the same key, no close
+ * comes without its open, an id is not opened twice while open, and inside events carry the key
+ * of an open pair. Each pair is keyed by the first key every open and close carries.
+ */
+export function trackToolPairing(pairs: readonly PairSpec[]): RuleTracker {
+  const states: PairState[] = pairs.map((spec) => ({
+    spec,
+    label: pairLabel(spec),
+    keys: pairKeys(spec.by).map((key) => new KeyPairing(key)),
+    events: 0,
+  }));
 
   return {
     id: 'tool_pairing',
     observe(event) {
-      if (event.type !== 'tool_executing' && event.type !== 'tool_completed') return;
+      const { role } = event;
+      if (role.opens.length + role.closes.length + role.inside.length === 0) return;
       if (!belongsToRun(event.attribution)) return;
-      toolEvents += 1;
-      // Both pairings run side by side because the choice depends on events still to come.
-      if (event.correlationId === null) everyEventHasId = false;
-      else if (everyEventHasId) feed(byId, event.type, event.correlationId, event.seq);
-      if (event.toolName !== null) feed(byName, event.type, event.toolName, event.seq);
-      else unkeyed += 1;
+      const feed = (index: number, kind: 'open' | 'close' | 'inside'): void => {
+        const pair = states[index];
+        if (pair === undefined) return;
+        pair.events += 1;
+        // Every key is followed side by side: which one pairs depends on events still to come.
+        for (const key of pair.keys) {
+          const value = key.read(event.frame);
+          if (kind === 'inside') {
+            key.inside(value, event.seq);
+          } else if (value === null) {
+            key.carriedByAll = false;
+            key.unkeyed += 1;
+          } else if (kind === 'open') {
+            key.open(value, event.seq);
+          } else {
+            key.close(value, event.seq);
+          }
+        }
+      };
+      for (const index of role.opens) feed(index, 'open');
+      for (const index of role.closes) feed(index, 'close');
+      for (const index of role.inside) feed(index, 'inside');
     },
     violated() {
-      return everyEventHasId ? byId.orphans > 0 : byName.orphans > 0 || unkeyed > 0;
+      return states.some((pair) => {
+        const key = chosenKey(pair);
+        return (
+          key.orphans.count > 0 ||
+          key.strays.count > 0 ||
+          (reopenedCounts(pair, key) && key.reopened.count > 0) ||
+          (!key.carriedByAll && key.unkeyed > 0)
+        );
+      });
     },
-    result() {
-      if (toolEvents === 0) {
-        return { id: 'tool_pairing', status: 'skip', message: 'no tool events to pair' };
+    result(): RuleResult {
+      if (states.length === 0) {
+        return { id: 'tool_pairing', status: 'skip', message: 'the profile pairs no events' };
       }
-      const problems = everyEventHasId
-        ? describePairingProblems(byId, 'correlation_id', 0)
-        : describePairingProblems(byName, 'tool_name', unkeyed);
+      const active = states.filter((pair) => pair.events > 0);
+      if (active.length === 0) {
+        const labels = [...new Set(states.map((pair) => pair.label))];
+        return {
+          id: 'tool_pairing',
+          status: 'skip',
+          message: `no ${labels.join(' or ')} events to pair`,
+        };
+      }
+      const problems = active.flatMap(problemsOf);
       if (problems.length > 0) {
         return { id: 'tool_pairing', status: 'fail', message: problems.join('; ') };
       }
-      const calls = everyEventHasId ? byId.calls : byName.calls;
-      return {
-        id: 'tool_pairing',
-        status: 'pass',
-        message: everyEventHasId
-          ? `${calls} tool call(s) paired by correlation_id`
-          : `${calls} tool call(s) paired by tool_name (not every tool event carries a correlation_id)`,
-      };
+      return { id: 'tool_pairing', status: 'pass', message: active.map(passOf).join('; ') };
     },
   };
 }
