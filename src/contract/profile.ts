@@ -5,7 +5,7 @@
 export const PROFILE_FORMAT = 1;
 
 /** The built-in profiles, in the order `--profile all` lists them. */
-export const BUILT_IN_PROFILES: readonly string[] = ['canonical'];
+export const BUILT_IN_PROFILES: readonly string[] = ['canonical', 'bridge', 'flat', 'frontend'];
 
 /** The profile judged when none is selected. */
 export const DEFAULT_PROFILE = 'canonical';

@@ -100,6 +100,9 @@ describe('selecting profiles', () => {
     ).toEqual([
       { kind: 'built-in', name: 'canonical' },
       { kind: 'folder', dir: '/base/mine' },
+      { kind: 'built-in', name: 'bridge' },
+      { kind: 'built-in', name: 'flat' },
+      { kind: 'built-in', name: 'frontend' },
       { kind: 'folder', dir: '/cfg/theirs' },
     ]);
   });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPrecompiled } from '../../src/contract/precompiled-contract.js';
+import { BUILT_IN_PROFILES } from '../../src/contract/profile.js';
 import {
+  builtInProfileDir,
   defaultSchemasDir,
   generateContractModule,
   loadSchemas,
@@ -15,14 +17,20 @@ const cacheDir = fileURLToPath(
   new URL('../../node_modules/.cache/ws-validate-test/', import.meta.url),
 );
 const modulePath = join(cacheDir, `contract-${process.pid}.cjs`);
+const profileModule = (name: string): string =>
+  join(cacheDir, `contract-${process.pid}-${name}.cjs`);
 const framesDir = fileURLToPath(new URL('../fixtures/frames/', import.meta.url));
 
 beforeAll(async () => {
   await mkdir(cacheDir, { recursive: true });
   await writeFile(modulePath, await generateContractModule(defaultSchemasDir()));
+  for (const name of BUILT_IN_PROFILES) {
+    await writeFile(profileModule(name), await generateContractModule(builtInProfileDir(name)));
+  }
 });
 afterAll(async () => {
   await rm(modulePath, { force: true });
+  for (const name of BUILT_IN_PROFILES) await rm(profileModule(name), { force: true });
 });
 
 async function exampleFrames(): Promise<unknown[]> {
@@ -31,6 +39,8 @@ async function exampleFrames(): Promise<unknown[]> {
     'canonical-run',
     'bridge-shape-run',
     'flat-shape-run',
+    'suite-flat-run',
+    'frontend-shape-run',
     'wrapped-run',
     'infrastructure-frames',
   ]) {
@@ -52,6 +62,19 @@ describe('precompiled bundled schemas', () => {
     expect(failing.length).toBeGreaterThan(5);
     for (const frame of frames) expect(precompiled!.check(frame)).toEqual(compiled.check(frame));
   });
+
+  it.each(BUILT_IN_PROFILES)(
+    'judge every example frame as the runtime-compiled %s profile does',
+    async (name) => {
+      const dir = builtInProfileDir(name);
+      const precompiled = await loadPrecompiled(dir, profileModule(name));
+      const compiled = await loadSchemas(dir);
+      expect(precompiled?.covers).toEqual(compiled.covers);
+      for (const frame of await exampleFrames()) {
+        expect(precompiled?.check(frame)).toEqual(compiled.check(frame));
+      }
+    },
+  );
 
   it('are not used once a schema file changed (stale fingerprint)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ws-validate-schemas-'));
