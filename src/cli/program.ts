@@ -33,13 +33,14 @@ function addOptions(command: Command, rows: readonly FlagOption[]): Command {
   for (const row of rows) {
     const option = new Option(row.flags, helpText(row)).helpGroup(row.group);
     const { parse } = row;
-    if (parse && parsedOnRead(row)) {
-      const read = (value: string): unknown => parse(value, longFlag(row));
-      if (row.repeatable) {
-        option.argParser((value: string, previous: unknown[] = []) => [...previous, read(value)]);
-      } else {
-        option.argParser(read);
-      }
+    const read =
+      parse && parsedOnRead(row)
+        ? (value: string): unknown => parse(value, longFlag(row))
+        : (value: string): unknown => value;
+    if (row.repeatable) {
+      option.argParser((value: string, previous: unknown[] = []) => [...previous, read(value)]);
+    } else if (parse && parsedOnRead(row)) {
+      option.argParser(read);
     }
     command.addOption(option);
   }

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import {
   BUILT_IN_PROFILES,
+  DEFAULT_PROFILE,
   describeProfile,
   type ContractProfile,
   type ProfileSpec,
@@ -80,6 +81,13 @@ export function selectProfiles(choices: readonly ProfileChoice[]): ProfileRef[] 
     }
   }
   return refs;
+}
+
+/** The profiles the choices name, or the default profile when there are none. */
+export function selectProfilesOrDefault(choices: readonly ProfileChoice[]): ProfileRef[] {
+  return choices.length === 0
+    ? [{ kind: 'built-in', name: DEFAULT_PROFILE }]
+    : selectProfiles(choices);
 }
 
 /** Reads and checks the profile.json of a folder, without compiling its schemas. */

@@ -1,14 +1,15 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fetchToken, isPerUser } from '../auth/sources.js';
 import { ExitCode, UsageError } from '../shared/errors.js';
 import type { Attempt } from '../contract/run-report.js';
 import { loadTrust } from '../shared/trust.js';
-import { loadProfiles } from '../contract/profiles.js';
+import { loadProfiles, selectProfilesOrDefault } from '../contract/profiles.js';
 import { capBudgets, type RunSettings } from '../settings/resolve.js';
-import { isNamedTrigger, parseScenario } from '../settings/parse.js';
+import { parseScenario } from '../settings/parse.js';
 import { attemptRun, userName } from './attempt.js';
 import { buildRunTrigger, templateWarnings, type BuiltTrigger } from './trigger.js';
+import { chooseTrigger } from './trigger-source.js';
 import type { RunDeps, RunResult, Target } from './types.js';
 
 const EMBEDDED_STEP_DELAY_MS = 100;
@@ -18,18 +19,19 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   const scenario = settings.scenario === null ? null : parseScenario(settings.scenario);
   await refuseDirectories(settings.reports.map((r) => r.path));
   await refuseSharedFiles([...settings.reports.map((r) => r.path), settings.record ?? []].flat());
-  const profiles = await loadProfiles([{ kind: 'built-in', name: 'canonical' }], {
+  const profiles = await loadProfiles(selectProfilesOrDefault(settings.profiles), {
     ...(settings.schemasDir === null ? {} : { schemasDir: settings.schemasDir }),
   });
   const trust = await loadTrust(settings.tls);
-  const template = isNamedTrigger(settings.trigger)
-    ? null
-    : await readTemplate(settings.trigger, settings.triggerSource);
+  const trigger = await chooseTrigger(settings.trigger, settings.triggerSource, profiles[0]);
   const buildTrigger = (userId: string, newId: () => string): BuiltTrigger =>
-    buildRunTrigger(settings, template, userId, newId);
+    buildRunTrigger(trigger, settings, userId, newId);
   // A broken template is a usage error before anything starts or connects (or is warned about).
   buildTrigger(settings.user, () => 'id');
-  if (template !== null) templateWarnings(template, settings.trigger).forEach((w) => deps.warn(w));
+  // A template file of the user's; a profile's trigger is the profile's own to get right.
+  if (trigger.kind === 'template' && trigger.requireType) {
+    templateWarnings(trigger.text, trigger.source).forEach((w) => deps.warn(w));
+  }
   if (settings.tls.insecure) {
     deps.warn(
       '--insecure: the server certificate is not verified; do not use this against production',
@@ -73,17 +75,6 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     return token;
   };
   return { env: settings.env, url, profiles, trust, buildTrigger, tokenFor, close };
-}
-
-async function readTemplate(path: string, source: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError('TRIGGER_UNREADABLE', `${source}: cannot read "${path}"`, {
-      hint: 'give agent_execution, start_agent, user_message or the path of a JSON template',
-      cause: error,
-    });
-  }
 }
 
 const RETRY_BASE_MS = 250;

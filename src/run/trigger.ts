@@ -1,6 +1,6 @@
 import { UsageError } from '../shared/errors.js';
 import type { TriggerInfo } from '../contract/types.js';
-import { isNamedTrigger, type NamedTrigger } from '../settings/parse.js';
+import type { NamedTrigger } from '../settings/parse.js';
 import type { RunSettings } from '../settings/resolve.js';
 
 /** The values a trigger is built from; ids are fresh for every run. */
@@ -40,7 +40,7 @@ export function buildNamedTrigger(name: NamedTrigger, values: TriggerValues): Bu
   return { frame, info: { type: name, thread_id, run_id, user_id } };
 }
 
-const PLACEHOLDERS = ['thread_id', 'run_id', 'user_id', 'message', 'agent'] as const;
+const PLACEHOLDERS = ['thread_id', 'run_id', 'user_id', 'message', 'agent', 'uuid'] as const;
 const PLACEHOLDER = new RegExp(`\\{\\{\\s*(${PLACEHOLDERS.join('|')})\\s*\\}\\}`, 'g');
 const ANY_PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/;
 
@@ -58,15 +58,32 @@ export function templateWarnings(template: string, source: string): string[] {
     );
 }
 
-/** Fills a JSON trigger template's `{{placeholders}}` and checks the result has a `type`. */
+/** Where a run's trigger comes from: a named trigger, or a JSON template with placeholders. */
+export type TriggerSource =
+  | { kind: 'named'; name: NamedTrigger }
+  | {
+      kind: 'template';
+      text: string;
+      /** Names the template in errors: a file, or a profile's `trigger` field. */
+      source: string;
+      /** A template file must give the message a `type`; a profile's trigger need not (a RunAgentInput has none). */
+      requireType: boolean;
+    };
+
+// Trigger type shown for a trigger that has no `type` field.
+const UNTYPED_TRIGGER = '(none)';
+
+/** Fills a JSON trigger template's `{{placeholders}}` (`{{uuid}}` a fresh id at each one) and checks the result has a `type` when required. */
 export function buildTemplateTrigger(
   template: string,
   source: string,
   values: TriggerValues,
+  options: { requireType?: boolean; newId?: () => string } = {},
 ): BuiltTrigger {
+  const newId = options.newId ?? (() => values.run_id);
   // Placeholders sit inside JSON strings, so substitute JSON-escaped text without its quotes.
-  const filled = template.replace(PLACEHOLDER, (_, key: keyof TriggerValues) =>
-    JSON.stringify(values[key]).slice(1, -1),
+  const filled = template.replace(PLACEHOLDER, (_, key: keyof TriggerValues | 'uuid') =>
+    JSON.stringify(key === 'uuid' ? newId() : values[key]).slice(1, -1),
   );
   // A placeholder left over is a typo that would go to the server as it is.
   const unknown = ANY_PLACEHOLDER.exec(filled);
@@ -82,7 +99,7 @@ export function buildTemplateTrigger(
     frame = JSON.parse(filled);
   } catch (error) {
     throw new UsageError('TRIGGER_INVALID', `${source}: the trigger template is not JSON`, {
-      hint: `${(error as Error).message}; placeholders {{thread_id}} {{run_id}} {{user_id}} {{message}} go inside strings`,
+      hint: `${(error as Error).message}; placeholders {{thread_id}} {{run_id}} {{user_id}} {{message}} {{agent}} {{uuid}} go inside strings`,
       cause: error,
     });
   }
@@ -93,21 +110,27 @@ export function buildTemplateTrigger(
     );
   }
   const type = (frame as Record<string, unknown>).type;
-  if (typeof type !== 'string' || type === '') {
+  const typed = typeof type === 'string' && type !== '';
+  if (!typed && options.requireType !== false) {
     throw new UsageError('TRIGGER_INVALID', `${source}: the trigger template has no "type"`, {
       hint: 'add e.g. "type": "agent_execution"',
     });
   }
   return {
     frame: frame as Record<string, unknown>,
-    info: { type, thread_id: values.thread_id, run_id: values.run_id, user_id: values.user_id },
+    info: {
+      type: typed ? type : UNTYPED_TRIGGER,
+      thread_id: values.thread_id,
+      run_id: values.run_id,
+      user_id: values.user_id,
+    },
   };
 }
 
-/** Builds the trigger for one run with fresh ids, from a named trigger or the template's text. */
+/** Builds the trigger for one run with fresh ids, from a named trigger or a template. */
 export function buildRunTrigger(
-  settings: Pick<RunSettings, 'trigger' | 'message' | 'agent'>,
-  template: string | null,
+  trigger: TriggerSource,
+  settings: Pick<RunSettings, 'message' | 'agent'>,
   userId: string,
   newId: () => string,
 ): BuiltTrigger {
@@ -118,6 +141,9 @@ export function buildRunTrigger(
     message: settings.message,
     agent: settings.agent,
   };
-  if (isNamedTrigger(settings.trigger)) return buildNamedTrigger(settings.trigger, values);
-  return buildTemplateTrigger(template ?? '', settings.trigger, values);
+  if (trigger.kind === 'named') return buildNamedTrigger(trigger.name, values);
+  return buildTemplateTrigger(trigger.text, trigger.source, values, {
+    requireType: trigger.requireType,
+    newId,
+  });
 }

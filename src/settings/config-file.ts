@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import { findDuplicateKeys } from './duplicate-keys.js';
 import { CONFIG_FILE_NAME, OPTIONS, type ConfigFields } from './options.js';
-import type { OptionRow } from './option-row.js';
+import { describeJsonType, hasJsonType, type OptionRow } from './option-row.js';
 import { isNamedTrigger } from './parse.js';
 
 /** A parsed config file: a default environment and named environments. */
@@ -120,8 +120,8 @@ function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredE
     if (row?.config === undefined) {
       throw configError(path, `"${where}.${key}"`, `is not a known field`);
     }
-    if (typeof value !== row.config) {
-      throw configError(path, `"${where}.${key}"`, `must be a ${row.config}`);
+    if (!hasJsonType(value, row.config)) {
+      throw configError(path, `"${where}.${key}"`, `must be ${describeJsonType(row.config)}`);
     }
   }
   // Values are parsed now so that a bad file fails before anything connects, naming the field.

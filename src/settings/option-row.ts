@@ -1,8 +1,8 @@
 /** Sections of `--help`, in the order they are listed. */
 export type HelpGroup = 'Target' | 'Auth' | 'Trigger' | 'Budgets' | 'Contract' | 'Output' | 'Scale';
 
-/** JSON type of a config-file field. */
-export type JsonType = 'string' | 'boolean';
+/** JSON type of a config-file field; `strings` is a string or a list of strings. */
+export type JsonType = 'string' | 'boolean' | 'strings';
 
 /** What the texts a parser takes look like: for the config file's JSON Schema and the library's values. */
 export interface TextShape {
@@ -78,13 +78,14 @@ export type ParsedValue<R> = R extends { parse: (text: string, source: string) =
   ? T
   : string;
 
-/** The value an option's flags give: a switch is boolean, a value its text or parsed value. */
+/** The value of one occurrence of an option's flag: parsed as it is read, or its text. */
+type OneFlagValue<R> = ParsedOnRead<R> extends true ? ParsedValue<R> : string;
+
+/** The value an option's flags give: a switch is boolean, a value its text or parsed value, a repeatable option the list of them. */
 export type FlagValue<R> = R extends { flags: `${string}<${string}>` }
-  ? ParsedOnRead<R> extends true
-    ? R extends { repeatable: true }
-      ? ParsedValue<R>[]
-      : ParsedValue<R>
-    : string
+  ? R extends { repeatable: true }
+    ? OneFlagValue<R>[]
+    : OneFlagValue<R>
   : boolean;
 
 /** The flags of a set of rows by key, each absent when not given. */
@@ -100,8 +101,26 @@ export type ConfigFieldsOf<R> = {
     Row in Extract<R, { config: JsonType }> as Row extends { key: infer K extends string }
       ? K
       : never
-  ]?: Row extends { config: 'boolean' } ? boolean : string;
+  ]?: Row extends { config: 'boolean' }
+    ? boolean
+    : Row extends { config: 'strings' }
+      ? string | string[]
+      : string;
 };
+
+/** How a config-file field's JSON type is named in errors, e.g. `a string`. */
+export function describeJsonType(type: JsonType): string {
+  return type === 'strings' ? 'a string or a list of strings' : `a ${type}`;
+}
+
+/** True when a config-file value has the JSON type of its field. */
+export function hasJsonType(value: unknown, type: JsonType): boolean {
+  if (type !== 'strings') return typeof value === type;
+  return (
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+  );
+}
 
 /** True when commander parses the flag's value as it reads it (see `FlagValue`). */
 export function parsedOnRead(row: OptionRow): boolean {

@@ -1,5 +1,6 @@
-import { normalize } from 'node:path';
+import { dirname, normalize } from 'node:path';
 import { chooseTokenSource, isPerUser, type TokenSource } from '../auth/sources.js';
+import type { ProfileChoice } from '../contract/profiles.js';
 import { UsageError } from '../shared/errors.js';
 import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
@@ -29,12 +30,15 @@ export interface RunSettings extends OutputSettings {
   placement: AuthPlacement;
   token: TokenSource;
   user: string;
-  trigger: string;
+  /** The trigger given by flag, env var or config file; null for the first profile's (else agent_execution). */
+  trigger: string | null;
   /** Where the trigger was given: `--trigger`, its env var or the config file's field. */
   triggerSource: string;
   message: string;
   agent: string;
   budgets: Budgets;
+  /** The profiles to judge against, as given; empty for the default profile. */
+  profiles: ProfileChoice[];
   schemasDir: string | null;
   maxFrameBytes: number;
   record: string | null;
@@ -77,11 +81,35 @@ function parseGiven<K extends LayeredKey>(key: K, found: Given): OptionValue<K> 
   return (parse ? parse(found.text, found.source) : found.text) as OptionValue<K>;
 }
 
-/** Resolves the run settings; flags win over env vars, env vars over the config file. */
+/** The profiles `--profile` gives, folders relative to `cwd`. */
+export function flagProfileChoices(
+  values: readonly string[] | undefined,
+  cwd: string,
+): ProfileChoice[] {
+  return (values ?? []).map((text) => ({ text, baseDir: cwd, source: '--profile' }));
+}
+
+/** The profiles given by `--profile` (relative to `cwd`), else by the environment's `profile` field (relative to the config file). */
+export function profileChoices(flags: RunFlags, target: Environment, cwd: string): ProfileChoice[] {
+  const given = flagProfileChoices(flags.profile, cwd);
+  if (given.length > 0) return given;
+  const configured = target.profile;
+  if (configured === undefined) return [];
+  const source = `${target.source}: "environments.${target.name}.profile"`;
+  const baseDir = dirname(target.source);
+  return (Array.isArray(configured) ? configured : [configured]).map((text) => ({
+    text,
+    baseDir,
+    source,
+  }));
+}
+
+/** Resolves the run settings; flags win over env vars, env vars over the config file; relative paths of flags resolve from `cwd`. */
 export function resolveRunSettings(
   flags: RunFlags,
   env: Env,
   config: ConfigFile | null,
+  cwd = '.',
 ): RunSettings {
   const target = chooseEnvironment(flags, env, config);
   // The first of flag, env var and config file that gives an option wins, else its default.
@@ -150,11 +178,12 @@ export function resolveRunSettings(
     placement: setting('auth'),
     token,
     user: setting('user'),
-    trigger: setting('trigger'),
+    trigger: given('trigger', flags, env, target)?.text ?? null,
     triggerSource: triggerSource(given('trigger', flags, env, target), target),
     message: setting('message'),
     agent: setting('agent'),
     budgets,
+    profiles: profileChoices(flags, target, cwd),
     schemasDir: given('schemas', flags, env, target)?.text ?? null,
     maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
     ...resolveOutput(flags),

@@ -2,6 +2,7 @@ import type { FlagKey, RunFlags } from './options.js';
 
 /** The run options `check` takes. */
 export const CHECK_OPTIONS = [
+  'profile',
   'schemas',
   'maxFrameSize',
   'json',
@@ -15,7 +16,7 @@ export const CHECK_OPTIONS = [
 export type CheckFlags = Pick<RunFlags, (typeof CHECK_OPTIONS)[number]>;
 
 /** The run options `schemas` takes. */
-export const SCHEMAS_OPTIONS = ['schemas'] as const satisfies readonly FlagKey[];
+export const SCHEMAS_OPTIONS = ['profile', 'schemas'] as const satisfies readonly FlagKey[];
 /** The flags of `schemas`. */
 export type SchemasFlags = Pick<RunFlags, (typeof SCHEMAS_OPTIONS)[number]>;
 

@@ -120,7 +120,7 @@ describe('a trigger template', () => {
       expect.objectContaining({
         code: 'TRIGGER_INVALID',
         message: 't.json: unknown placeholder {{thread}} in the trigger template',
-        hint: 'the placeholders are {{thread_id}}, {{run_id}}, {{user_id}}, {{message}}, {{agent}}',
+        hint: 'the placeholders are {{thread_id}}, {{run_id}}, {{user_id}}, {{message}}, {{agent}}, {{uuid}}',
       }),
     );
   });

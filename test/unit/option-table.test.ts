@@ -22,7 +22,7 @@ const ROWS: readonly OptionRow[] = OPTIONS;
 const CONFIG_ROWS = ROWS.filter((row) => row.config !== undefined);
 
 // A value each config field accepts, written by hand.
-const GOOD_VALUES: Readonly<Record<string, string | boolean>> = {
+const GOOD_VALUES: Readonly<Record<string, string | boolean | string[]>> = {
   url: 'ws://qa.internal:9000/ws',
   authUrl: 'http://qa.internal:8081',
   protected: true,
@@ -40,8 +40,16 @@ const GOOD_VALUES: Readonly<Record<string, string | boolean>> = {
   firstEventTimeout: '5s',
   connectTimeout: '2s',
   grace: '0',
+  profile: ['canonical', './qa-profile'],
   schemas: 'qa-schemas',
 };
+
+// Each JSON type as errors name it, and a value of another type.
+const JSON_TYPES = {
+  string: { name: 'a string', wrong: true },
+  boolean: { name: 'a boolean', wrong: 'yes' },
+  strings: { name: 'a string or a list of strings', wrong: [1] },
+} as const;
 
 describe('the option table', () => {
   it('names every flag option by the attribute commander gives its flags', () => {
@@ -142,7 +150,7 @@ describe('config-file validation derived from the table', () => {
     'accepts "%s" with its JSON type',
     (key, row) => {
       const value = GOOD_VALUES[key];
-      expect(typeof value).toBe(row.config);
+      expect(row.config === 'strings' ? 'object' : row.config).toBe(typeof value);
       const config = parseConfigFile('/p/c.json', { environments: { qa: { [key]: value } } });
       // A relative path in the file is a path from the file's folder (a named trigger is no path).
       const isPath = row.file === true && typeof value === 'string' && value !== 'start_agent';
@@ -154,10 +162,10 @@ describe('config-file validation derived from the table', () => {
   it.each(CONFIG_ROWS.map((row) => [row.key, row] as const))(
     'refuses "%s" with the other JSON type',
     (key, row) => {
-      const wrong = row.config === 'boolean' ? 'yes' : true;
+      const { name, wrong } = JSON_TYPES[row.config ?? 'string'];
       expect(() =>
         parseConfigFile('/p/c.json', { environments: { qa: { [key]: wrong } } }),
-      ).toThrow(`/p/c.json: "environments.qa.${key}" must be a ${row.config}`);
+      ).toThrow(`/p/c.json: "environments.qa.${key}" must be ${name}`);
     },
   );
 
@@ -248,6 +256,7 @@ describe('types derived from the table', () => {
       connectTimeout?: string;
       grace?: string;
       retries?: number;
+      profile?: string[];
       schemas?: string;
       maxFrameSize?: number;
       json?: boolean;
@@ -284,6 +293,7 @@ describe('types derived from the table', () => {
       firstEventTimeout?: string;
       connectTimeout?: string;
       grace?: string;
+      profile?: string | string[];
       schemas?: string;
     }>();
     expectTypeOf<ConfiguredEnvironment['protected']>().toEqualTypeOf<boolean | undefined>();

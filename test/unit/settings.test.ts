@@ -63,7 +63,7 @@ describe('config file', () => {
 });
 
 describe('resolveRunSettings', () => {
-  it('defaults to local with the canonical trigger and budgets', () => {
+  it('defaults to local with the default profile (and so its trigger) and budgets', () => {
     const s = resolveRunSettings({}, {}, null);
     expect(s).toMatchObject({
       env: 'local',
@@ -72,7 +72,8 @@ describe('resolveRunSettings', () => {
       embedded: false,
       placement: 'header',
       token: { kind: 'none' },
-      trigger: 'agent_execution',
+      profiles: [],
+      trigger: null,
       agent: 'data_helper',
       budgets: { totalMs: 30_000, firstEventMs: 15_000, connectMs: 10_000, graceMs: 300 },
     });
@@ -239,5 +240,38 @@ describe('one file for two outputs', () => {
     expect(() =>
       resolveRunSettings({ report: [...report, { format: 'json', path: 'out/ws.xml' }] }, {}, null),
     ).toThrow(/out\/ws\.xml is given to more than one/);
+  });
+});
+
+describe('profiles', () => {
+  const withProfiles = parseConfigFile('/cfg/ws-validate.config.json', {
+    environments: {
+      one: { url: 'ws://one/ws', profile: 'bridge' },
+      many: { url: 'ws://many/ws', profile: ['canonical', './team-profile'] },
+    },
+  });
+
+  it('come from --profile, each one, folders relative to the working directory', () => {
+    const s = resolveRunSettings(
+      { env: 'many', profile: ['flat,frontend', './mine'] },
+      {},
+      withProfiles,
+      '/work',
+    );
+    expect(s.profiles).toEqual([
+      { text: 'flat,frontend', baseDir: '/work', source: '--profile' },
+      { text: './mine', baseDir: '/work', source: '--profile' },
+    ]);
+  });
+
+  it("else from the environment's profile, a name or a list, folders relative to the config file", () => {
+    const source = '/cfg/ws-validate.config.json: "environments.many.profile"';
+    expect(resolveRunSettings({ env: 'many' }, {}, withProfiles, '/work').profiles).toEqual([
+      { text: 'canonical', baseDir: '/cfg', source },
+      { text: './team-profile', baseDir: '/cfg', source },
+    ]);
+    expect(resolveRunSettings({ env: 'one' }, {}, withProfiles).profiles).toEqual([
+      { text: 'bridge', baseDir: '/cfg', source: source.replace('many', 'one') },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/shared/errors.js';
-import { buildNamedTrigger, buildTemplateTrigger } from '../../src/run/trigger.js';
+import { buildNamedTrigger, buildRunTrigger, buildTemplateTrigger } from '../../src/run/trigger.js';
 import { isNamedTrigger } from '../../src/settings/parse.js';
+import { canonicalProfile } from '../helpers/profiles.js';
 
 const values = {
   thread_id: 'thread-1',
@@ -68,5 +69,35 @@ describe('template triggers', () => {
   ])('rejects a template that is %s', (_, template, message) => {
     expect(() => buildTemplateTrigger(template, 't.json', values)).toThrow(message);
     expect(() => buildTemplateTrigger(template, 't.json', values)).toThrow(UsageError);
+  });
+});
+
+describe('profile triggers', () => {
+  const ids = (): (() => string) => {
+    let n = 0;
+    return () => `id-${(n += 1)}`;
+  };
+
+  it("the canonical profile's trigger is the named agent_execution trigger", () => {
+    const template = JSON.stringify(canonicalProfile().spec.trigger);
+    const source = { kind: 'template', text: template, source: 'p', requireType: false } as const;
+    const settings = { message: values.message, agent: values.agent };
+    expect(buildRunTrigger(source, settings, 'user-1', ids())).toEqual(
+      buildRunTrigger({ kind: 'named', name: 'agent_execution' }, settings, 'user-1', ids()),
+    );
+  });
+
+  it('fills {{uuid}} with a fresh id at each occurrence and needs no type', () => {
+    const template =
+      '{"threadId":"{{thread_id}}","messages":[{"id":"{{uuid}}"},{"id":"{{uuid}}"}]}';
+    const built = buildTemplateTrigger(template, 'profile.json', values, {
+      requireType: false,
+      newId: ids(),
+    });
+    expect(built.frame).toEqual({
+      threadId: 'thread-1',
+      messages: [{ id: 'id-1' }, { id: 'id-2' }],
+    });
+    expect(built.info.type).toBe('(none)');
   });
 });

@@ -5,14 +5,16 @@ import type { CliIo } from '../io.js';
 import { emitRunReport } from '../../report/emit.js';
 import type { CheckFlags } from '../../settings/subcommand-options.js';
 import { resolveOutput } from '../../settings/output.js';
+import { flagProfileChoices } from '../../settings/resolve.js';
 import { colorLevel, createOutput } from '../io.js';
-import { loadProfiles } from '../../contract/profiles.js';
+import { loadProfiles, selectProfilesOrDefault } from '../../contract/profiles.js';
 import { defaultOf } from '../../settings/options.js';
 
 /** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
 export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {
   const out = createOutput(io, []);
-  const profiles = await loadProfiles([{ kind: 'built-in', name: 'canonical' }], {
+  const choices = flagProfileChoices(flags.profile, io.cwd);
+  const profiles = await loadProfiles(selectProfilesOrDefault(choices), {
     ...(flags.schemas === undefined ? {} : { schemasDir: resolve(io.cwd, flags.schemas) }),
   });
   // `-` is standard input, so that a decompressed or filtered stream needs no file.

@@ -39,7 +39,7 @@ function redactError(error: unknown, redact: (text: string) => string): unknown 
 
 async function validate(flags: RunFlags, io: CliIo, out: Output): Promise<number> {
   const config = await loadConfig(flags.config, io.cwd);
-  const settings = resolveRunSettings(flags, io.env, config);
+  const settings = resolveRunSettings(flags, io.env, config, io.cwd);
   for (const line of [...(config?.warnings ?? []), ...settings.warnings]) {
     out.stderr(`warning: ${line}\n`);
   }
