@@ -1,5 +1,5 @@
 import type { CloseInfo, RunError } from './frames.js';
-import type { Judgement, TriggerInfo } from './types.js';
+import type { Diagnosis, EventResult, Judgement, RuleResult, TriggerInfo } from './types.js';
 
 /** One connection attempt (several with --retries). */
 export interface Attempt {
@@ -8,7 +8,20 @@ export interface Attempt {
   error?: RunError;
 }
 
-/** The report of one run, the document behind every output format (`--json` prints it as is). */
+/** How one profile judged the run, as `profiles[]` of the report lists it. */
+export interface ProfileResult {
+  name: string;
+  verdict: 'pass' | 'fail' | 'error';
+  exitCode: number;
+  events: EventResult[];
+  rules: RuleResult[];
+  diagnoses: Diagnosis[];
+}
+
+/**
+ * The report of one run, the document behind every output format (`--json` prints it as is): the
+ * first profile's judgement at the top, with the verdict and exit code of the worst profile.
+ */
 export interface RunReport extends Judgement {
   schemaVersion: 1;
   verdict: 'pass' | 'fail' | 'error';
@@ -18,6 +31,8 @@ export interface RunReport extends Judgement {
   durationMs: number;
   close: CloseInfo | null;
   attempts: Attempt[];
+  /** Every profile judged, in the order selected; one entry when one profile is judged. */
+  profiles: ProfileResult[];
 }
 
 /** Latencies of one run in milliseconds: connect, trigger to first agent event, trigger to agent_completed; null when the moment never came. */

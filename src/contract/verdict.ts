@@ -1,6 +1,6 @@
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import type { CloseInfo, RunError, SessionOutcome } from './frames.js';
-import type { Attempt, RunLatencies, RunReport } from './run-report.js';
+import type { Attempt, ProfileResult, RunLatencies, RunReport } from './run-report.js';
 import type { EventResult, Judgement, TriggerInfo } from './types.js';
 
 /** What the exit code is decided from. */
@@ -116,12 +116,52 @@ export interface RunFacts {
   warnings?: readonly string[];
 }
 
-/** Builds the report of one run from its judgement and facts, for live runs and `check` alike. */
-export function buildRunReport(judgement: Judgement, facts: RunFacts): RunReport {
+/** One profile's judgement of a run. */
+export interface ProfileJudgement {
+  name: string;
+  judgement: Judgement;
+}
+
+// Exit codes that say how the contract went; any other (connection, auth, interrupt) is the same
+// for every profile of a run and says it could not be judged.
+const CONTRACT_EXIT_RANK: readonly number[] = [
+  ExitCode.ContractFailed,
+  ExitCode.Timeout,
+  ExitCode.Pass,
+];
+
+/** The index of the worst judgement: the first that could not be judged, else 1 over 5 over 0. */
+export function worstJudgement(judgements: readonly Judgement[]): number {
+  const outside = judgements.findIndex((j) => !CONTRACT_EXIT_RANK.includes(j.exitCode));
+  if (outside !== -1) return outside;
+  for (const code of CONTRACT_EXIT_RANK) {
+    const index = judgements.findIndex((j) => j.exitCode === code);
+    if (index !== -1) return index;
+  }
+  return 0;
+}
+
+/** Builds the report of one run from each profile's judgement and the run's facts, for live runs and `check` alike. */
+export function buildRunReport(judged: readonly ProfileJudgement[], facts: RunFacts): RunReport {
+  const [first] = judged;
+  if (first === undefined) throw new Error('a run report needs at least one judgement');
+  const { judgement } = first;
+  const worst = judged[worstJudgement(judged.map((j) => j.judgement))]?.judgement ?? judgement;
+  const error = judgement.error ?? worst.error;
+  const profiles: ProfileResult[] = judged.map(({ name, judgement: j }) => ({
+    name,
+    verdict: verdictFor(j.exitCode),
+    exitCode: j.exitCode,
+    events: j.events,
+    rules: j.rules,
+    diagnoses: j.diagnoses,
+  }));
   return {
     schemaVersion: 1,
-    verdict: verdictFor(judgement.exitCode),
+    verdict: verdictFor(worst.exitCode),
     ...judgement,
+    exitCode: worst.exitCode,
+    ...(error === undefined ? {} : { error }),
     warnings: [...judgement.warnings, ...(facts.warnings ?? [])],
     target: facts.target,
     trigger: facts.trigger,
@@ -129,6 +169,7 @@ export function buildRunReport(judgement: Judgement, facts: RunFacts): RunReport
     durationMs: Math.round(facts.durationMs),
     close: facts.close,
     attempts: facts.attempts ?? [],
+    profiles,
   };
 }
 

@@ -4,6 +4,7 @@ import { describeFieldError } from '../contract/types.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
 import { escapeControl } from '../shared/printable.js';
 import { describeEventProblem, formatRate } from './describe.js';
+import { hasMatrix } from './matrix.js';
 
 /** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
 export function renderGithubAnnotations(report: RunReport): string[] {
@@ -30,6 +31,20 @@ export function renderGithubAnnotations(report: RunReport): string[] {
     lines.push(annotation('error', `ws-validate: ${d.code}`, d.message));
   }
   for (const w of report.warnings) lines.push(annotation('warning', undefined, w));
+  // The first profile's problems are above; each other profile that failed gets one line.
+  if (hasMatrix(report)) {
+    for (const profile of report.profiles.slice(1)) {
+      if (profile.verdict === 'pass') continue;
+      const problems = [
+        ...profile.events.filter((e) => e.status !== 'pass').map(describeEventProblem),
+        ...profile.rules
+          .filter((r) => r.status === 'fail')
+          .map((r) => `rule ${r.id}: ${r.message}`),
+      ];
+      const title = `ws-validate: profile ${profile.name} ${profile.verdict}`;
+      lines.push(annotation('error', title, problems.join('\n') || `exit ${profile.exitCode}`));
+    }
+  }
   return lines;
 }
 

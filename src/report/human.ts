@@ -4,6 +4,8 @@ import type { FieldError, RuleResult } from '../contract/types.js';
 import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
+import { renderMatrix } from './human-matrix.js';
+import { describeProfilesPassed, hasMatrix } from './matrix.js';
 import {
   countReport,
   formatDuration,
@@ -29,8 +31,15 @@ const MARK_SKIP = '-';
 /** Renders a run report as the terminal report: header, events, rules, diagnoses and a verdict line. */
 export function renderHuman(report: RunReport, options: HumanOptions): string {
   const { chalk } = options;
+  const multi = hasMatrix(report);
   const sections: string[][] = [
     renderHeader(report, chalk),
+    ...(multi
+      ? [
+          renderMatrix(report, chalk),
+          [chalk.bold(`profile ${oneLine(report.profiles[0]?.name ?? '')} in detail`)],
+        ]
+      : []),
     ...(options.verbose === true
       ? [renderSession(report, chalk)]
       : report.attempts.length > 1
@@ -57,12 +66,14 @@ export function renderVerdictLine(report: RunReport, chalk: ChalkInstance): stri
     return `${chalk.bold.red('ERROR')}  ${message} (${oneLine(error.code)}) · exit ${report.exitCode}`;
   }
   const counts = countReport(report);
-  const parts = [
-    `${counts.eventsPassed}/${counts.eventsTotal} events`,
-    `${counts.rulesPassed}/${counts.rulesJudged} rules`,
-    ...(counts.rulesSkipped > 0 ? [`${counts.rulesSkipped} skipped`] : []),
-    formatDuration(report.durationMs),
-  ];
+  const parts = hasMatrix(report)
+    ? [describeProfilesPassed(report), formatDuration(report.durationMs)]
+    : [
+        `${counts.eventsPassed}/${counts.eventsTotal} events`,
+        `${counts.rulesPassed}/${counts.rulesJudged} rules`,
+        ...(counts.rulesSkipped > 0 ? [`${counts.rulesSkipped} skipped`] : []),
+        formatDuration(report.durationMs),
+      ];
   if (report.verdict === 'pass') return `${chalk.bold.green('PASS')}  ${parts.join(' · ')}`;
   return `${chalk.bold.red('FAIL')}  ${[...parts, `exit ${report.exitCode}`].join(' · ')}`;
 }

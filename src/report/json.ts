@@ -19,6 +19,7 @@ export const JSON_REPORT_KEYS = [
   'close',
   'coverage',
   'attempts',
+  'profiles',
   'error',
 ] as const;
 
@@ -34,6 +35,7 @@ const NESTED_KEYS: Record<string, readonly string[]> = {
   close: ['code', 'reason'],
   coverage: ['unvalidatedTypes', 'unusedSchemas'],
   attempt: ['attempt', 'durationMs', 'error'],
+  profile: ['name', 'verdict', 'exitCode', 'events', 'rules', 'diagnoses'],
   error: ['code', 'message', 'hint'],
 };
 
@@ -65,18 +67,27 @@ export function renderAggregateJson(agg: AggregateReport): string {
   return `${escapeJsonControl(JSON.stringify(ordered, null, 2))}\n`;
 }
 
+// Events, rules and diagnoses, at the top and in each profile, with their keys in order.
+function orderJudged(judged: Pick<RunReport, 'events' | 'rules' | 'diagnoses'>) {
+  return {
+    events: judged.events.map((event) => ({
+      ...ordered(event, NESTED_KEYS.event),
+      errors: event.errors.map((e) => ordered(e, NESTED_KEYS.fieldError)),
+    })),
+    rules: judged.rules.map((r) => ordered(r, NESTED_KEYS.rule)),
+    diagnoses: judged.diagnoses.map((d) => ordered(d, NESTED_KEYS.diagnosis)),
+  };
+}
+
 function orderReport(report: RunReport): Record<string, unknown> {
   const source = report as unknown as Record<string, unknown>;
+  // Reports written before profiles existed have none.
+  const profiles = report.profiles as RunReport['profiles'] | undefined;
   const nested: Record<string, unknown> = {
     ...source,
     target: ordered(report.target, NESTED_KEYS.target),
     trigger: ordered(report.trigger, NESTED_KEYS.trigger),
-    events: report.events.map((event) => ({
-      ...ordered(event, NESTED_KEYS.event),
-      errors: event.errors.map((e) => ordered(e, NESTED_KEYS.fieldError)),
-    })),
-    rules: report.rules.map((r) => ordered(r, NESTED_KEYS.rule)),
-    diagnoses: report.diagnoses.map((d) => ordered(d, NESTED_KEYS.diagnosis)),
+    ...orderJudged(report),
     frames: {
       ...ordered(report.frames, NESTED_KEYS.frames),
       byType: ordered(report.frames.byType, []),
@@ -89,6 +100,7 @@ function orderReport(report: RunReport): Record<string, unknown> {
         ? attempt
         : { ...attempt, error: ordered(a.error, NESTED_KEYS.error) };
     }),
+    profiles: profiles?.map((p) => ({ ...ordered(p, NESTED_KEYS.profile), ...orderJudged(p) })),
     error: report.error === undefined ? undefined : ordered(report.error, NESTED_KEYS.error),
   };
   return ordered(nested, JSON_REPORT_KEYS);

@@ -3,6 +3,7 @@ import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
 import { printable } from './describe.js';
+import { hasMatrix, profileReport } from './matrix.js';
 
 /** Options of the JUnit renderer. */
 export interface JunitOptions {
@@ -10,9 +11,37 @@ export interface JunitOptions {
   suiteName?: string;
 }
 
-/** Renders a run report as JUnit XML: one testcase per required event and per rule, plus one for a run error or an otherwise unexplained failure. */
+/** One testsuite element and its counts. */
+interface Suite {
+  lines: string[];
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+/**
+ * Renders a run report as JUnit XML: one testcase per required event and per rule, plus one for a
+ * run error or an otherwise unexplained failure; one testsuite per profile when several judged it.
+ */
 export function renderJunit(report: RunReport, options: JunitOptions = {}): string {
   const suiteName = options.suiteName ?? `ws-validate ${report.target.env}`;
+  const suites = hasMatrix(report)
+    ? report.profiles.map((p) => renderSuite(profileReport(report, p), `${suiteName} · ${p.name}`))
+    : [renderSuite(report, suiteName)];
+  const sum = (key: 'tests' | 'failures' | 'errors' | 'skipped'): number =>
+    suites.reduce((total, suite) => total + suite[key], 0);
+  const time = seconds(report.durationMs);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="ws-validate" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}" time="${time}">`,
+    ...suites.flatMap((suite) => suite.lines),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function renderSuite(report: RunReport, suiteName: string): Suite {
   const cases: string[] = [];
   let failures = 0;
   let skipped = 0;
@@ -95,9 +124,7 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
     ...report.diagnoses.map((d) => `${d.code}: ${d.message}`),
     ...report.warnings.map((w) => `warning: ${w}`),
   ];
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ws-validate" ${counts}>`,
+  const lines = [
     `  <testsuite name="${attr(suiteName)}" ${counts} timestamp="${attr(report.startedAt)}">`,
     '    <properties>',
     property('env', report.target.env),
@@ -110,9 +137,8 @@ export function renderJunit(report: RunReport, options: JunitOptions = {}): stri
     ...cases,
     ...(out.length === 0 ? [] : [`    <system-out>${text(out.join('\n'))}</system-out>`]),
     '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  ];
+  return { lines, tests, failures, errors, skipped };
 }
 
 function eventFailure(event: EventResult): string[] {

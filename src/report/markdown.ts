@@ -1,6 +1,7 @@
 import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
 import { runErrorOf } from '../contract/verdict.js';
+import { buildMatrix, describeProfilesPassed, hasMatrix } from './matrix.js';
 import {
   countReport,
   describeEventProblem,
@@ -18,17 +19,43 @@ const VERDICT_HEADING = {
 
 const STATUS_ICON = { pass: '✅', fail: '❌', missing: '❌', skip: '⏭️' } as const;
 
-/** Renders a run report as GitHub-flavoured Markdown for a PR comment or GITHUB_STEP_SUMMARY. */
+const CELL_ICON = { pass: '✅', fail: '❌', skip: '⏭️', absent: '·' } as const;
+
+// The compatibility matrix as a table: a column per profile, the first failing path in a failing cell.
+function renderMatrixTable(report: RunReport): string[] {
+  const matrix = buildMatrix(report);
+  return [
+    row(['', ...matrix.profiles.map(inline)]),
+    `|---|${matrix.profiles.map(() => '---|').join('')}`,
+    ...matrix.rows.map((r) =>
+      row([
+        r.kind === 'verdict' ? '**verdict**' : code(r.label),
+        ...r.cells.map((cell) =>
+          cell.detail === ''
+            ? CELL_ICON[cell.status]
+            : `${CELL_ICON[cell.status]} ${r.kind === 'event' && cell.status === 'fail' && cell.detail !== 'missing' ? code(cell.detail) : inline(cell.detail)}`,
+        ),
+      ]),
+    ),
+  ];
+}
+
+/** Renders a run report as GitHub-flavoured Markdown for a PR comment or GITHUB_STEP_SUMMARY; with several profiles, a matrix table leads. */
 export function renderMarkdown(report: RunReport): string {
   const counts = countReport(report);
+  const multi = hasMatrix(report);
   const { trigger } = report;
   const lines = [
     `## ${VERDICT_HEADING[report.verdict]} (${inline(report.target.env)})`,
     '',
     [
-      `${counts.eventsPassed}/${counts.eventsTotal} events`,
-      `${counts.rulesPassed}/${counts.rulesJudged} rules`,
-      ...(counts.rulesSkipped > 0 ? [`${counts.rulesSkipped} skipped`] : []),
+      ...(multi
+        ? [describeProfilesPassed(report)]
+        : [
+            `${counts.eventsPassed}/${counts.eventsTotal} events`,
+            `${counts.rulesPassed}/${counts.rulesJudged} rules`,
+            ...(counts.rulesSkipped > 0 ? [`${counts.rulesSkipped} skipped`] : []),
+          ]),
       formatDuration(report.durationMs),
       `exit ${report.exitCode}`,
     ].join(' · '),
@@ -40,6 +67,11 @@ export function renderMarkdown(report: RunReport): string {
   if (runError !== undefined) {
     lines.push('', `> **Error ${inline(runError.code)}:** ${inline(runError.message)}`);
     if (runError.hint !== undefined) lines.push('>', `> ${inline(runError.hint)}`);
+  }
+
+  if (multi) {
+    lines.push('', '### Compatibility', '', ...renderMatrixTable(report));
+    lines.push('', `### Profile ${inline(report.profiles[0]?.name ?? '')} in detail`);
   }
 
   if (report.events.length > 0) {

@@ -1,5 +1,5 @@
 import { applyToken } from '../auth/placement.js';
-import { createJudge } from '../contract/judge.js';
+import { createProfileJudges } from '../contract/profile-judges.js';
 import type { SessionOutcome } from '../contract/frames.js';
 import { buildRunReport, readLatencies } from '../contract/verdict.js';
 import { runSession } from '../session/session.js';
@@ -31,13 +31,9 @@ export async function attemptRun(
     firstEventMs: settings.budgets.firstEventMs,
     totalMs: settings.budgets.totalMs,
   };
-  const profile = target.profiles[0];
-  if (profile === undefined) throw new Error('a target has at least one profile');
-  const judge = createJudge({
-    profile,
+  const judges = createProfileJudges(target.profiles, {
     trigger: trigger.info,
     triggerFrame: trigger.frame,
-    checker: profile.checker,
     budgets,
     ...(deps.peers ? { peers: deps.peers } : {}),
   });
@@ -75,7 +71,7 @@ export async function attemptRun(
           maxFrameBytes: settings.maxFrameBytes,
           ...(target.trust.ca === null ? {} : { ca: target.trust.ca }),
           insecure: target.trust.insecure,
-          observe: (frame) => judge.observe(frame),
+          observe: (frame) => judges.observe(frame),
           onFrame: (frame, wire) => {
             recorder?.writeFrame(frame, wire);
             deps.onFrame?.(frame, runIndex);
@@ -93,18 +89,21 @@ export async function attemptRun(
     deps.peers?.delete(trigger.info);
   }
 
-  const judgement = judge.finish(outcome);
-  if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
-    judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
+  const judged = judges.finish(outcome);
+  for (const { judgement } of judged) {
+    if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
+      judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
+    }
   }
-  const report = buildRunReport(judgement, {
+  const report = buildRunReport(judged, {
     target: { env: target.env, url: displayUrl },
     trigger: trigger.info,
     startedAt,
     durationMs: deps.clock() - started,
     close: outcome.close,
   });
-  return { report, latencies: readLatencies(report, outcome.connectMs, profile.spec.terminal) };
+  const terminal = target.profiles[0]?.spec.terminal ?? [];
+  return { report, latencies: readLatencies(report, outcome.connectMs, terminal) };
 }
 
 /** The user id of the `userIndex`-th user: `--user` itself, or numbered when there are several. */

@@ -2,18 +2,18 @@ import { stat } from 'node:fs/promises';
 
 import { createIdReader } from '../contract/attribution.js';
 import { ExitCode } from '../shared/errors.js';
-import { createJudge, type Judge } from '../contract/judge.js';
-import type { ContractProfile } from '../contract/profile.js';
-import type { FrameChecker, TriggerInfo } from '../contract/types.js';
+import {
+  createProfileJudges,
+  type JudgedProfile,
+  type ProfileJudges,
+} from '../contract/profile-judges.js';
+import type { TriggerInfo } from '../contract/types.js';
 import type { FrameRecord, SessionOutcome } from '../contract/frames.js';
 import type { RunReport } from '../contract/run-report.js';
 import { buildRunReport } from '../contract/verdict.js';
 import { redactUrl } from '../shared/redact.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript, sourceName, type TranscriptSource } from '../transcript/reader.js';
-
-/** A profile and the schemas its frames are checked against. */
-export type JudgedProfile = ContractProfile & { checker: FrameChecker };
 
 /** Options of an offline re-check. */
 export interface CheckOptions {
@@ -37,7 +37,7 @@ const NO_TRIGGER_TYPE = '(none)';
 
 interface CheckState {
   header: TranscriptHeader | null;
-  judge: Judge | null;
+  judges: ProfileJudges | null;
   outcome: SessionOutcome | null;
   /** The first frame the recording kept only truncated; judging stops there. */
   truncated: FrameRecord | null;
@@ -54,7 +54,7 @@ export async function checkRecording(
   const path = sourceName(source);
   const state: CheckState = {
     header: null,
-    judge: null,
+    judges: null,
     outcome: null,
     truncated: null,
     lastAtMs: null,
@@ -63,12 +63,11 @@ export async function checkRecording(
   const profile = options.profiles[0];
   if (profile === undefined) throw new Error('check needs at least one profile');
   const ids = createIdReader(profile.spec.runScope);
-  const judgeFor = (): Judge =>
-    (state.judge ??= createJudge({
-      profile,
+  // Created at the first frame, once the recording's header (if any) has given the trigger.
+  const judgesFor = (): ProfileJudges =>
+    (state.judges ??= createProfileJudges(options.profiles, {
       trigger: state.header?.trigger ?? null,
       triggerFrame: state.header?.triggerFrame,
-      checker: profile.checker,
       budgets: state.header?.budgets ?? null,
       ...(options.maxErrorsPerEvent === undefined
         ? {}
@@ -92,7 +91,7 @@ export async function checkRecording(
           return;
         }
         if (frame.atMs !== null) state.lastAtMs = frame.atMs;
-        const verdict = judgeFor().observe(frame);
+        const verdict = judgesFor().observe(frame);
         if (verdict.agentEvent && state.runIds === null) {
           const { threadId, runId } = ids.read(frame.data);
           state.runIds = { thread_id: threadId ?? '', run_id: runId ?? '' };
@@ -110,7 +109,7 @@ export async function checkRecording(
     truncated === null
       ? (state.outcome ?? { reason: 'end_of_recording', close: null, durationMs: null })
       : oversizedOutcome(truncated, state.outcome);
-  return buildRunReport(judgeFor().finish(outcome), {
+  return buildRunReport(judgesFor().finish(outcome), {
     target:
       header === null
         ? { env: options.env ?? 'recording', url: path }

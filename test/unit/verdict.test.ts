@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EventResult, Judgement } from '../../src/contract/types.js';
+import type { RunReport } from '../../src/contract/run-report.js';
 import {
   buildRunReport,
   isUnjudgedEvent,
   readLatencies,
   runErrorOf,
+  type RunFacts,
 } from '../../src/contract/verdict.js';
 
 const event = (type: EventResult['type'], firstAtMs: number | null): EventResult => ({
@@ -42,6 +44,11 @@ const facts = {
   close: { code: 1000, reason: 'done' },
 };
 
+/** The report of a run judged by the canonical profile alone. */
+function build(source: Judgement, runFacts: RunFacts): RunReport {
+  return buildRunReport([{ name: 'canonical', judgement: source }], runFacts);
+}
+
 describe('buildRunReport', () => {
   it.each([
     [0, 'pass'],
@@ -51,12 +58,12 @@ describe('buildRunReport', () => {
     [4, 'error'],
     [130, 'error'],
   ] as const)('gives exit code %d the verdict %s', (exitCode, verdict) => {
-    expect(buildRunReport(judgement(exitCode), facts).verdict).toBe(verdict);
+    expect(build(judgement(exitCode), facts).verdict).toBe(verdict);
   });
 
   it('carries the judgement and the facts, with the duration rounded and no attempts yet', () => {
     const source = judgement(4, { error: { code: 'AUTH_FAILED', message: 'rejected' } });
-    expect(buildRunReport(source, facts)).toEqual({
+    expect(build(source, facts)).toEqual({
       schemaVersion: 1,
       verdict: 'error',
       ...source,
@@ -66,29 +73,75 @@ describe('buildRunReport', () => {
       durationMs: 1235,
       close: facts.close,
       attempts: [],
+      profiles: [
+        {
+          name: 'canonical',
+          verdict: 'error',
+          exitCode: 4,
+          events: source.events,
+          rules: source.rules,
+          diagnoses: source.diagnoses,
+        },
+      ],
     });
   });
 
   it("puts the run's own warnings after the judge's without changing the judgement", () => {
     const source = judgement(1);
-    const report = buildRunReport(source, { ...facts, warnings: ['frame #9 was truncated'] });
+    const report = build(source, { ...facts, warnings: ['frame #9 was truncated'] });
     expect(report.warnings).toEqual(['from the judge', 'frame #9 was truncated']);
     expect(source.warnings).toEqual(['from the judge']);
   });
 
   it('keeps the attempts it is given', () => {
     const attempts = [{ attempt: 1, durationMs: 10 }];
-    expect(buildRunReport(judgement(0), { ...facts, attempts }).attempts).toBe(attempts);
+    expect(build(judgement(0), { ...facts, attempts }).attempts).toBe(attempts);
   });
 
   it('has no error key when the judgement has none', () => {
-    expect('error' in buildRunReport(judgement(0), facts)).toBe(false);
+    expect('error' in build(judgement(0), facts)).toBe(false);
+  });
+});
+
+describe('a run judged by several profiles', () => {
+  it.each([
+    [[0, 0], 0],
+    [[0, 1], 1],
+    [[5, 0], 5],
+    [[5, 1, 0], 1],
+    [[1, 3], 3],
+    [[0, 4, 1], 4],
+  ])('exits with the worst of %o: %i', (codes, expected) => {
+    const judged = codes.map((code, i) => ({ name: `p${i}`, judgement: judgement(code) }));
+    const report = buildRunReport(judged, facts);
+    expect(report.exitCode).toBe(expected);
+    expect(report.verdict).toBe(
+      expected === 0 ? 'pass' : expected === 3 || expected === 4 ? 'error' : 'fail',
+    );
+    expect(report.profiles.map((p) => [p.name, p.exitCode])).toEqual(
+      codes.map((code, i) => [`p${i}`, code]),
+    );
+  });
+
+  it("keeps the first profile's judgement at the top, and the error that decided the exit", () => {
+    const first = judgement(0, { warnings: ['first'] });
+    const second = judgement(3, { error: { code: 'CONNECTION_DROPPED', message: 'dropped' } });
+    const report = buildRunReport(
+      [
+        { name: 'a', judgement: first },
+        { name: 'b', judgement: second },
+      ],
+      facts,
+    );
+    expect(report.warnings).toEqual(['first']);
+    expect(report.events).toBe(first.events);
+    expect(report.error).toEqual({ code: 'CONNECTION_DROPPED', message: 'dropped' });
   });
 });
 
 describe('readLatencies', () => {
   it('takes the earliest first-seen time of any event and the time of agent_completed', () => {
-    const report = buildRunReport(judgement(0), facts);
+    const report = build(judgement(0), facts);
     expect(readLatencies(report, 15, ['agent_completed'])).toEqual({
       connectMs: 15,
       firstEventMs: 80,
@@ -100,7 +153,7 @@ describe('readLatencies', () => {
     const none = judgement(3, {
       events: [event('agent_started', null), event('agent_completed', null)],
     });
-    expect(readLatencies(buildRunReport(none, facts), null, ['agent_completed'])).toEqual({
+    expect(readLatencies(build(none, facts), null, ['agent_completed'])).toEqual({
       connectMs: null,
       firstEventMs: null,
       completedMs: null,
@@ -111,18 +164,18 @@ describe('readLatencies', () => {
 describe('runErrorOf', () => {
   it("gives the report's own error", () => {
     const error = { code: 'AUTH_FAILED', message: 'rejected', hint: 'check the token' };
-    expect(runErrorOf(buildRunReport(judgement(4, { error }), facts))).toEqual(error);
+    expect(runErrorOf(build(judgement(4, { error }), facts))).toEqual(error);
   });
 
   it('stands in for an error verdict that carries no error', () => {
-    expect(runErrorOf(buildRunReport(judgement(3), facts))).toEqual({
+    expect(runErrorOf(build(judgement(3), facts))).toEqual({
       code: 'EXIT_3',
       message: 'run could not be judged',
     });
   });
 
   it('gives nothing for a judged run', () => {
-    expect(runErrorOf(buildRunReport(judgement(1), facts))).toBeUndefined();
+    expect(runErrorOf(build(judgement(1), facts))).toBeUndefined();
   });
 });
 
@@ -130,8 +183,8 @@ describe('isUnjudgedEvent', () => {
   it('holds only for a missing event of a run that could not be judged', () => {
     const missing = event('tool_executing', null);
     const passed = event('agent_started', 5);
-    expect(isUnjudgedEvent(buildRunReport(judgement(3), facts), missing)).toBe(true);
-    expect(isUnjudgedEvent(buildRunReport(judgement(3), facts), passed)).toBe(false);
-    expect(isUnjudgedEvent(buildRunReport(judgement(1), facts), missing)).toBe(false);
+    expect(isUnjudgedEvent(build(judgement(3), facts), missing)).toBe(true);
+    expect(isUnjudgedEvent(build(judgement(3), facts), passed)).toBe(false);
+    expect(isUnjudgedEvent(build(judgement(1), facts), missing)).toBe(false);
   });
 });
