@@ -21,9 +21,11 @@ import type { InitFlags } from './commands/init.js';
 import {
   CHECK_OPTIONS,
   ENVS_OPTIONS,
+  PROFILES_OPTIONS,
   SCHEMAS_OPTIONS,
   type CheckFlags,
   type EnvsFlags,
+  type ProfilesFlags,
   type SchemasFlags,
 } from '../settings/subcommand-options.js';
 import { createRedactor } from '../shared/redact.js';
@@ -150,6 +152,24 @@ export function buildProgram(
       const { initCommand } = await import('./commands/init.js');
       result.code = await initCommand(flags, io);
     });
+
+  const profiles = addOptions(
+    program.command('profiles').description('list the built-in and configured contract profiles'),
+    pickOptions(...PROFILES_OPTIONS),
+  ).action(async (flags: ProfilesFlags) => {
+    const { profilesCommand } = await import('./commands/profiles.js');
+    result.code = await profilesCommand(flags, io);
+  });
+  addOptions(
+    profiles
+      .command('show')
+      .description('print one profile with every default filled in (a name or a folder)')
+      .argument('<profile>', 'a profile name or folder'),
+    pickOptions(...PROFILES_OPTIONS),
+  ).action(async (name: string, _flags: ProfilesFlags, command: Command) => {
+    const { showProfileCommand } = await import('./commands/profiles.js');
+    result.code = await showProfileCommand(name, mergedOptions(command), io);
+  });
 
   addOptions(
     program

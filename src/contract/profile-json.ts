@@ -75,7 +75,8 @@ export function parseProfileJson(text: string, file: string): ProfileSpec {
   const pairsJson = json.pairs ?? [];
   if (!Array.isArray(pairsJson)) fail('"pairs"', 'must be a list of pairs');
   const pairs = (pairsJson as unknown[]).map((pair, i) => readPair(pair, `pairs[${i}]`, fail));
-  const runScope = json.runScope === undefined ? null : readRunScope(json.runScope, fail);
+  // null is what `profiles show` prints for an empty default, so it reads back.
+  const runScope = json.runScope == null ? null : readRunScope(json.runScope, fail);
   const trigger = json.trigger ?? null;
   if (trigger !== null && !isObject(trigger)) fail('"trigger"', 'must be a JSON object');
 

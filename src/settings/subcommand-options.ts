@@ -24,3 +24,8 @@ export type SchemasFlags = Pick<RunFlags, (typeof SCHEMAS_OPTIONS)[number]>;
 export const ENVS_OPTIONS = ['config'] as const satisfies readonly FlagKey[];
 /** The flags of `envs`. */
 export type EnvsFlags = Pick<RunFlags, (typeof ENVS_OPTIONS)[number]>;
+
+/** The run options `profiles` and `profiles show` take. */
+export const PROFILES_OPTIONS = ['config'] as const satisfies readonly FlagKey[];
+/** The flags of `profiles`. */
+export type ProfilesFlags = Pick<RunFlags, (typeof PROFILES_OPTIONS)[number]>;
