@@ -4,6 +4,8 @@ import { bridgeBuilders } from './shapes/bridge.js';
 import { buildAgentError, canonicalBuilders } from './shapes/canonical.js';
 import type { EventBuilder, EventBuilders, EventName, RunContext } from './shapes/data-helper.js';
 import { flatBuilders } from './shapes/flat.js';
+import { frontendBuilders } from './shapes/frontend.js';
+import { suiteFlatBuilders } from './shapes/suite-flat.js';
 import { wrappedBuilders } from './shapes/wrapped.js';
 
 /** Milliseconds between events in the `slow_trickle` scenario. */
@@ -204,6 +206,10 @@ export function buildRunFlow(
       });
       return steps;
     }
+    case 'suite_flat':
+      return all(suiteFlatBuilders(run));
+    case 'frontend_shape':
+      return all(frontendBuilders(run));
     case 'http_401':
     case 'auth_fail':
       // These scenarios never reach a trigger; a run is played as happy if one somehow does.

@@ -114,6 +114,15 @@ export const SCENARIOS = [
     description:
       "Happy run whose agent_thinking is also sent to the newest other live connection (another user's stream).",
   },
+  {
+    name: 'suite_flat',
+    description:
+      "The mission-critical suite's flat shape: fields at the top, epoch timestamps, the server's thread_id on agent_started only.",
+  },
+  {
+    name: 'frontend_shape',
+    description: "What the web client reads: details under payload, the server's own run_id.",
+  },
 ] as const satisfies readonly { name: string; description: string }[];
 
 /** Name of one reference-server scenario. */

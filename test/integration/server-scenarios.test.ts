@@ -165,6 +165,51 @@ const checks: Record<ScenarioName, () => Promise<void>> = {
     expect(frames[4]?.final_response).toBeTypeOf('string');
   },
 
+  async suite_flat() {
+    const { client, trigger: sent } = await trigger('suite_flat');
+    const frames = jsonFrames(await until(client, 'agent_completed'));
+    expect(frames.map((f) => f.type)).toEqual([...FIVE_EVENTS]);
+    for (const frame of frames) {
+      expect(frame).not.toHaveProperty('data');
+      expect(frame).not.toHaveProperty('run_id');
+      expect(frame.timestamp).toBeTypeOf('number');
+    }
+    const [started, thinking, executing, completed, finished] = frames;
+    // The server names the thread itself, on agent_started only.
+    expect(started?.thread_id).toMatch(/^thread_websocket_factory_/);
+    expect(started?.thread_id).not.toBe(sent.thread_id);
+    expect(frames.slice(1).every((f) => !('thread_id' in f))).toBe(true);
+    expect(thinking?.reasoning).toBe('Analyzing user request to identify data gaps...');
+    expect(executing?.tool_name).toBe('data_helper');
+    expect(executing?.parameters).toBeTypeOf('object');
+    expect(completed?.results).toBeTypeOf('object');
+    expect(completed?.duration).toBeTypeOf('number');
+    expect(finished?.status).toBe('success');
+    expect(finished?.final_response).toBeTypeOf('string');
+  },
+
+  async frontend_shape() {
+    const { client, trigger: sent } = await trigger('frontend_shape');
+    const frames = jsonFrames(await until(client, 'agent_completed'));
+    expect(frames.map((f) => f.type)).toEqual([...FIVE_EVENTS]);
+    const payload = (frame: JsonFrame | undefined): Record<string, unknown> =>
+      (frame?.payload ?? {}) as Record<string, unknown>;
+    for (const frame of frames) {
+      expect(frame).not.toHaveProperty('data');
+      expect(frame).not.toHaveProperty('thread_id');
+      expect(frame.agent_name).toBe('data_helper');
+      // The server's own run id, the same in every frame.
+      expect(frame.run_id).toBe(frames[0]?.run_id);
+      expect(frame.run_id).not.toBe(sent.run_id);
+    }
+    expect(frames[0]?.timestamp).toBeTypeOf('string');
+    expect(frames[1]?.timestamp).toBeTypeOf('number');
+    expect(payload(frames[1]).reasoning).toBe('Analyzing user request to identify data gaps...');
+    expect(payload(frames[2]).tool_name).toBe('data_helper');
+    expect(payload(frames[3])).toMatchObject({ tool_name: 'data_helper', result: {} });
+    expect(payload(frames[4]).result).toBeTypeOf('object');
+  },
+
   async wrapped() {
     const { client } = await trigger('wrapped');
     const frames = jsonFrames(await until(client, 'agent_response_complete'));
