@@ -7,6 +7,7 @@ import { ExitCode, WsValidateError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact.js';
 import type { RunSettings } from '../settings/resolve.js';
 import { createTranscriptWriter } from '../transcript/writer.js';
+import { nameMatchingProfiles } from './shape-match.js';
 import type { RunDeps, RunResult, Target } from './types.js';
 
 type Outcome = SessionOutcome & { connectMs: number | null };
@@ -90,6 +91,7 @@ export async function attemptRun(
   }
 
   const judged = judges.finish(outcome);
+  await nameMatchingProfiles(judged, judges, target.candidates);
   for (const { judgement } of judged) {
     if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
       judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;

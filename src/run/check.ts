@@ -14,6 +14,8 @@ import { buildRunReport } from '../contract/verdict.js';
 import { redactUrl } from '../shared/redact.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript, sourceName, type TranscriptSource } from '../transcript/reader.js';
+import type { LoadedProfile } from '../contract/profiles.js';
+import { builtInCandidates, nameMatchingProfiles } from './shape-match.js';
 
 /** Options of an offline re-check. */
 export interface CheckOptions {
@@ -27,6 +29,8 @@ export interface CheckOptions {
   maxFrameBytes?: number;
   /** Wall clock: the start time of a plain stream read from standard input. */
   now?: () => Date;
+  /** The built-in profiles a run that fails on shape is matched against (loaded on first use by default). */
+  candidates?: () => Promise<LoadedProfile[]>;
 }
 
 // A recording's frame line wraps the frame in `{"seq":..,"dir":..,"t":..,"size":..,"frame":..}`.
@@ -109,7 +113,10 @@ export async function checkRecording(
     truncated === null
       ? (state.outcome ?? { reason: 'end_of_recording', close: null, durationMs: null })
       : oversizedOutcome(truncated, state.outcome);
-  return buildRunReport(judgesFor().finish(outcome), {
+  const judges = judgesFor();
+  const judged = judges.finish(outcome);
+  await nameMatchingProfiles(judged, judges, options.candidates ?? builtInCandidates());
+  return buildRunReport(judged, {
     target:
       header === null
         ? { env: options.env ?? 'recording', url: path }

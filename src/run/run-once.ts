@@ -10,6 +10,7 @@ import { parseScenario } from '../settings/parse.js';
 import { attemptRun, userName } from './attempt.js';
 import { buildRunTrigger, templateWarnings, type BuiltTrigger } from './trigger.js';
 import { chooseTrigger } from './trigger-source.js';
+import { builtInCandidates } from './shape-match.js';
 import type { RunDeps, RunResult, Target } from './types.js';
 
 const EMBEDDED_STEP_DELAY_MS = 100;
@@ -74,7 +75,16 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     }
     return token;
   };
-  return { env: settings.env, url, profiles, trust, buildTrigger, tokenFor, close };
+  return {
+    env: settings.env,
+    url,
+    profiles,
+    candidates: builtInCandidates(),
+    trust,
+    buildTrigger,
+    tokenFor,
+    close,
+  };
 }
 
 const RETRY_BASE_MS = 250;

@@ -48,6 +48,8 @@ export interface Target {
   url: string;
   /** The profiles each run is judged against; the first one's trigger and terminal event drive the session. */
   profiles: LoadedProfile[];
+  /** The built-in profiles a run that fails on shape is matched against, loaded on first use. */
+  candidates: () => Promise<LoadedProfile[]>;
   /** The certificates wss:// and the E2E token request trust (--ca, --insecure), read once. */
   trust: Trust;
   /** Builds a run's trigger with fresh ids (a template file is read once). */

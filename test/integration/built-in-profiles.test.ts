@@ -1,3 +1,6 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_PROFILES } from '../../src/contract/profile.js';
@@ -47,6 +50,52 @@ describe('the built-in profiles', () => {
       );
     },
   );
+
+  it('name in shape_drift the built-in profile a stream matches instead', async () => {
+    const report = await checkRecording(`${FRAMES}frontend-shape-run.ndjson`, {
+      profiles: [profiles.get('canonical') as LoadedProfile],
+    });
+    const message = report.diagnoses.find((d) => d.code === 'shape_drift')?.message;
+    expect(message).toMatch(/^Required events do not have the canonical shape/);
+    expect(message).toMatch(/ The stream matches profile frontend \(--profile frontend\)\.$/);
+    expect(message).not.toMatch(/profile (bridge|flat)/);
+  });
+
+  it('say which events never arrived when those that did match another profile', async () => {
+    // What the agent bridge put on the wire at the revision studied: two of the five events.
+    const partial = join(tmpdir(), `ws-validate-bridge-partial-${process.pid}.ndjson`);
+    const lines = (await readFile(`${FRAMES}bridge-shape-run.ndjson`, 'utf8')).split('\n');
+    await writeFile(partial, `${lines[0]}\n${lines[2]}\n`);
+    try {
+      const report = await checkRecording(partial, {
+        profiles: [profiles.get('canonical') as LoadedProfile],
+      });
+      expect(report.diagnoses.find((d) => d.code === 'shape_drift')?.message).toContain(
+        'The events that arrived match profile bridge, but agent_thinking, tool_completed, agent_completed never arrived (--profile bridge).',
+      );
+    } finally {
+      await rm(partial, { force: true });
+    }
+  });
+
+  it('look for other profiles only when a run fails on shape', async () => {
+    let asked = 0;
+    const candidates = () => {
+      asked += 1;
+      return Promise.resolve([...profiles.values()]);
+    };
+    const passing = await checkRecording(`${FRAMES}canonical-run.ndjson`, {
+      profiles: [profiles.get('canonical') as LoadedProfile],
+      candidates,
+    });
+    expect(passing.exitCode).toBe(0);
+    expect(asked).toBe(0);
+    await checkRecording(`${FRAMES}bridge-shape-run.ndjson`, {
+      profiles: [profiles.get('canonical') as LoadedProfile],
+      candidates,
+    });
+    expect(asked).toBe(1);
+  });
 
   it('name where the shape differs when a stream has another profile shape', async () => {
     const report = await checkRecording(`${FRAMES}frontend-shape-run.ndjson`, {
