@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../shared/package.js';
 import { createChecker, type LoadedSchemas } from './schema-checker.js';
 import { compileDir, type CompiledFile, type Validator } from './schema-compiler.js';
 import { readSchemaFiles } from './schema-files.js';
 
-/** Where the build writes a built-in profile's schemas, precompiled, relative to this module (all of dist/ is one folder). */
+/** Where the build writes a built-in profile's schemas, precompiled: `dist/contract-<name>.cjs` of the package. */
 export function builtInContractModule(name: string): string {
-  return `./contract-${name}.cjs`;
+  // From the package root rather than this module, so that the sources (run by the tests) use the
+  // build's modules as the bundle does, while they match the schemas.
+  return join(packageRoot(), 'dist', `contract-${name}.cjs`);
 }
 
 /** The shape of a precompiled contract module. */
