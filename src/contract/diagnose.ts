@@ -47,7 +47,8 @@ export interface DiagnosisFacts {
   triggerAcks: number;
   ackedType: string | null;
   wrapped: { count: number; events: string[]; outerTypes: string[] };
-  drift: { count: number; notes: string[] };
+  /** Missing paths of the run's events, the first few notes, and the missing paths of each error list already noted (a checker may hand the same list again). */
+  drift: { count: number; notes: string[]; seen: WeakMap<readonly FieldError[], number> };
   clobbered: { count: number; firstType: string | null; firstSeq: number | null };
   /** How often each of the profile's once-only events arrived for this run. */
   onceCounts: Map<string, number>;
@@ -76,7 +77,7 @@ export function createDiagnosisFacts(
     triggerAcks: 0,
     ackedType: null,
     wrapped: { count: 0, events: [], outerTypes: [] },
-    drift: { count: 0, notes: [] },
+    drift: { count: 0, notes: [], seen: new WeakMap() },
     clobbered: { count: 0, firstType: null, firstSeq: null },
     onceCounts: new Map(once.map((type) => [type, 0])),
     foreign: { count: 0, first: null },
@@ -216,10 +217,19 @@ export function noteShapeDrift(
   type: string,
   errors: readonly FieldError[],
 ): void {
-  const { notes } = facts.drift;
+  const { drift } = facts;
+  // The same list again (a frame that failed as an earlier one did) changes only the count:
+  // its notes are already kept, or were passed over for good.
+  const seen = drift.seen.get(errors);
+  if (seen !== undefined) {
+    drift.count += seen;
+    return;
+  }
+  const { notes } = drift;
+  const before = drift.count;
   for (const error of errors) {
     if (!isMissingPath(error)) continue;
-    facts.drift.count += 1;
+    drift.count += 1;
     // The same missing envelope field repeats on every event; once is enough.
     if (notes.some((note) => note.endsWith(`: ${error.message}`))) continue;
     const note = `${type}: ${error.message}`;
@@ -234,6 +244,7 @@ export function noteShapeDrift(
       notes.push(note);
     }
   }
+  drift.seen.set(errors, drift.count - before);
 }
 
 /** Records an agent_error or error_message of this run (not an auth failure). */

@@ -16,6 +16,8 @@ export interface EventTally {
   add(type: string, atMs: number | null, frame: unknown, errors: readonly FieldError[]): void;
   /** How many events of `type` the run had. */
   count(type: string): number;
+  /** False once the errors kept for `type` are as many as are kept. */
+  hasRoom(type: string): boolean;
   /** Required types that never arrived, in the profile's order. */
   missing(): string[];
   /** One result per required type, then one per other type that arrived. */
@@ -53,6 +55,7 @@ export function createEventTally(required: readonly string[], maxErrors: number)
       if (room > 0) state.errors.push(...errors.slice(0, room));
     },
     count: (type) => states.get(type)?.count ?? 0,
+    hasRoom: (type) => (states.get(type)?.errors.length ?? 0) < maxErrors,
     missing: () => required.filter((type) => (states.get(type)?.count ?? 0) === 0),
     results() {
       return [...states].map(([type, state]) => {

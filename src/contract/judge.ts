@@ -15,10 +15,11 @@ import {
 import { ExitCode } from '../shared/errors.js';
 import { readType, truncateText } from '../shared/fields.js';
 import { createEventTally } from './judge-events.js';
-import { readPathString, type ContractProfile, type EventRole } from './profile.js';
+import { createTypeReader, NO_ROLE, type ContractProfile, type EventRole } from './profile.js';
 import type {
   CarriedIds,
   FieldError,
+  FrameCheck,
   FrameChecker,
   Judgement,
   PeerRuns,
@@ -26,6 +27,7 @@ import type {
 } from './types.js';
 import type { FrameRecord, FrameVerdict, SessionOutcome } from './frames.js';
 import { createRuleSet, skipRules, type TimeBudgets } from './rules.js';
+import type { RuleEvent } from './rules/tracker.js';
 import { decideExit } from './verdict.js';
 
 /** Warnings kept in full; the rest are only counted. */
@@ -34,6 +36,9 @@ const MAX_WARNINGS = 20;
 const MAX_DISTINCT_TYPES = 256;
 const OTHER_TYPES = '(other types)';
 const NOT_AGENT: FrameVerdict = { agentEvent: false, terminal: false };
+// What observe returns for a run event, one object per answer.
+const EVENT: FrameVerdict = { agentEvent: true, terminal: false };
+const TERMINAL_EVENT: FrameVerdict = { agentEvent: true, terminal: true };
 
 /** What the judge needs besides the frames. */
 export interface JudgeOptions {
@@ -88,18 +93,6 @@ function describeCrossTalk(
 
 const MAX_TYPE_LABEL = 100;
 
-/** Reads a frame's type at the profile's path; the common one-step path is a plain property read. */
-function typeReader(path: readonly string[]): (frame: unknown) => string | null {
-  const [only] = path;
-  if (path.length !== 1 || only === undefined) return (frame) => readPathString(frame, path);
-  return (frame) => {
-    if (typeof frame !== 'object' || frame === null) return null;
-    // Inherited members of Object.prototype are never strings, so a plain read is safe here.
-    const value = (frame as Record<string, unknown>)[only];
-    return typeof value === 'string' && value !== '' ? value : null;
-  };
-}
-
 /** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
 export function createJudge(options: JudgeOptions): Judge {
   const { profile, checker } = options;
@@ -113,7 +106,16 @@ export function createJudge(options: JudgeOptions): Judge {
     triggerFrame: options.triggerFrame,
     roles,
   };
-  const readFrameType = typeReader(profile.typePath);
+  const readFrameType = createTypeReader(profile.typePath);
+  const event: RuleEvent = {
+    type: '',
+    role: NO_ROLE,
+    seq: 0,
+    atMs: null,
+    attribution: 'unknown',
+    foreignId: null,
+    frame: undefined,
+  };
   const tally = createEventTally(spec.required, options.maxErrorsPerEvent ?? 5);
   // With no `first` events, any run event may open a run that has no trigger.
   const opensRun = (role: EventRole): boolean => spec.first.length === 0 || role.first;
@@ -153,25 +155,34 @@ export function createJudge(options: JudgeOptions): Judge {
     return true;
   }
 
+  // Counts a checked frame towards schema coverage.
+  function cover(check: FrameCheck, type: string | null, label: string): void {
+    if (check.schema !== null) usedSchemas.add(check.schema);
+    else if (type !== null && unvalidated.size < MAX_DISTINCT_TYPES) unvalidated.add(label);
+  }
+
   function observeEvent(
     frame: FrameRecord,
     type: string,
     role: EventRole,
-    errors: readonly FieldError[],
+    label: string,
   ): FrameVerdict {
     const eventIds = ids.read(frame.data);
     const attribution = scope.attribute(eventIds, opensRun(role));
     const foreign = !belongsToRun(attribution);
-    // Built field by field: this runs for every event of a recording that may hold millions.
-    rules.observe({
-      type,
-      role,
-      seq: frame.seq,
-      atMs: frame.atMs,
-      attribution,
-      foreignId: foreign ? scope.describeForeign(eventIds) : null,
-      frame: frame.data,
-    });
+    // Once this type's kept errors are full, a failure only adds to the shape-drift count.
+    const check = checker.check(frame.data, type, !foreign && !tally.hasRoom(type));
+    cover(check, type, label);
+    const { errors } = check;
+    // One object, refilled: this runs for every event of a recording that may hold millions.
+    event.type = type;
+    event.role = role;
+    event.seq = frame.seq;
+    event.atMs = frame.atMs;
+    event.attribution = attribution;
+    event.foreignId = foreign ? scope.describeForeign(eventIds) : null;
+    event.frame = frame.data;
+    rules.observe(event);
     const peer = options.peers !== undefined && checkPeer(frame, type, ids.carried(frame.data));
     if (foreign) {
       if (!peer) {
@@ -190,7 +201,7 @@ export function createJudge(options: JudgeOptions): Judge {
     }
     facts.agentEvents += 1;
     if (role.once) facts.onceCounts.set(type, (facts.onceCounts.get(type) ?? 0) + 1);
-    return { agentEvent: true, terminal: role.terminal };
+    return role.terminal ? TERMINAL_EVENT : EVENT;
   }
 
   function observeError(
@@ -233,18 +244,13 @@ export function createJudge(options: JudgeOptions): Judge {
       // A type name is a label in every report: a server's megabyte-long one is cut short.
       const label = type === null ? '(untyped)' : truncateText(type, MAX_TYPE_LABEL);
       count(label);
-      const check = checker.check(frame.data, type);
-      if (check.schema === null) {
-        if (type !== null && unvalidated.size < MAX_DISTINCT_TYPES) unvalidated.add(label);
-      } else {
-        usedSchemas.add(check.schema);
-      }
       const role = type === null ? undefined : roles.get(type);
-      if (type !== null && role !== undefined) {
-        return role.error
-          ? observeError(frame, type, check.errors)
-          : observeEvent(frame, type, role, check.errors);
+      if (type !== null && role !== undefined && !role.error) {
+        return observeEvent(frame, type, role, label);
       }
+      const check = checker.check(frame.data, type);
+      cover(check, type, label);
+      if (type !== null && role !== undefined) return observeError(frame, type, check.errors);
       warnSchema(frame, label, check.errors);
       if (options.peers !== undefined) {
         // Other frames are checked on run ids only: connection frames carry the token's user,

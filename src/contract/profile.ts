@@ -61,6 +61,18 @@ export interface EventRole {
   inside: number[];
 }
 
+/** The role of no event, to fill a reused event object before its first use. */
+export const NO_ROLE: EventRole = Object.freeze({
+  required: false,
+  first: false,
+  terminal: false,
+  error: false,
+  once: false,
+  opens: [],
+  closes: [],
+  inside: [],
+});
+
 /** A profile's definition with the lookups the judge makes on every frame. */
 export interface ContractProfile {
   spec: ProfileSpec;
@@ -120,7 +132,13 @@ export function readPath(value: unknown, path: readonly string[]): unknown {
 
 /** The non-empty string at a dotted path, or null. */
 export function readPathString(value: unknown, path: readonly string[]): string | null {
-  const found = readPath(value, path);
+  // One step is the common case, and a plain read is safe for it: inherited members are never strings.
+  const found =
+    path.length === 1
+      ? typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)[path[0] as string]
+        : undefined
+      : readPath(value, path);
   return typeof found === 'string' && found !== '' ? found : null;
 }
 
@@ -134,4 +152,16 @@ export function readFirstString(
     if (found !== null) return found;
   }
   return null;
+}
+
+/** Reads a frame's type at a path already split; the common one-step path is a plain property read. */
+export function createTypeReader(path: readonly string[]): (frame: unknown) => string | null {
+  const [only] = path;
+  if (path.length !== 1 || only === undefined) return (frame) => readPathString(frame, path);
+  return (frame) => {
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return null;
+    // Inherited members of Object.prototype are never strings, so a plain read is safe here.
+    const value = (frame as Record<string, unknown>)[only];
+    return typeof value === 'string' && value !== '' ? value : null;
+  };
 }

@@ -1,4 +1,5 @@
 import type { AnySchemaObject } from 'ajv/dist/2020.js';
+import { createErrorCache } from './error-cache.js';
 import type { CompiledFile, Validator } from './schema-compiler.js';
 import { formatContractErrors } from './schema-errors.js';
 import { readPathString } from './profile.js';
@@ -31,21 +32,29 @@ export function createChecker(
     covers[f.covers] = f.file;
   }
   const schemaNames = Object.freeze([...validators.keys()]);
+  // One result per type for frames that pass: the hot path allocates nothing.
+  const passed = new Map<string, FrameCheck>(
+    [...validators.keys()].map((type) => [type, Object.freeze({ schema: type, errors: [] })]),
+  );
+  const cache = createErrorCache();
 
   return {
     dir: absDir,
     covers,
     schemaNames,
-    check(frame: unknown, knownType?: string | null): FrameCheck {
+    check(frame: unknown, knownType?: string | null, brief = false): FrameCheck {
       // Per-frame hot path: a type lookup and one validator call; formatting only on failure.
       const type = knownType === undefined ? readPathString(frame, typePath) : knownType;
       if (type === null) return NO_SCHEMA;
       const validate = validators.get(type);
       if (validate === undefined) return NO_SCHEMA;
-      if (validate(frame)) return { schema: type, errors: [] };
+      if (validate(frame)) return passed.get(type) ?? NO_SCHEMA;
+      const errors = validate.errors ?? [];
       return {
         schema: type,
-        errors: formatContractErrors(validate.errors ?? [], frame, schemas.get(type)),
+        errors: cache.describe(type, errors, brief, () =>
+          formatContractErrors(errors, frame, schemas.get(type)),
+        ),
       };
     },
   };

@@ -28,17 +28,21 @@ export function describeFieldError(error: FieldError): string {
   return detail.length === 0 ? error.message : `${error.message} (${detail.join(', ')})`;
 }
 
-/** The result of checking one frame against the schema for its `type`. */
+/** The result of checking one frame against the schema for its `type`; shared, never to be changed. */
 export interface FrameCheck {
   /** Name of the schema used (the event type), or null when no schema covers this frame. */
-  schema: string | null;
-  errors: FieldError[];
+  readonly schema: string | null;
+  readonly errors: readonly FieldError[];
 }
 
 /** Validates frames against the compiled contract schemas. */
 export interface FrameChecker {
-  /** Checks one parsed frame against the schema for its type, read from the frame unless given. */
-  check(frame: unknown, type?: string | null): FrameCheck;
+  /**
+   * Checks one parsed frame against the schema for its type, read from the frame unless given.
+   * `brief`: the caller only counts the missing fields, so the errors may be those of an earlier
+   * frame that failed the same checks at the same places (with that frame's values and hints).
+   */
+  check(frame: unknown, type?: string | null, brief?: boolean): FrameCheck;
   /** Names of every loaded schema that covers a message type (e.g. `agent_started`). */
   readonly schemaNames: readonly string[];
 }

@@ -27,6 +27,7 @@ export async function nameMatchingProfiles(
   );
   if (drifting.length === 0) return;
   const judgedNames = new Set(judged.map((j) => j.name));
+  if (BUILT_IN_PROFILES.every((name) => judgedNames.has(name))) return;
   const others = (await candidates()).filter((p) => !judgedNames.has(p.spec.name));
   judged.forEach(({ judgement }, index) => {
     const judge = judges.judges[index];

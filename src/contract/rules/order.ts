@@ -1,13 +1,14 @@
 import { belongsToRun } from '../attribution.js';
 import type { ProfileSpec } from '../profile.js';
-import { either, type RuleEvent, type RuleTracker } from './tracker.js';
+import { either, type RuleTracker } from './tracker.js';
 
 /**
  * Tracks rule 2a: the run opens with one of the profile's `first` events (once, when it is also a
  * `once` event) and ends with one of its `terminal` events, after which no run event arrives.
  */
 export function trackOrder(spec: Pick<ProfileSpec, 'first' | 'terminal'>): RuleTracker {
-  let first: RuleEvent | null = null;
+  // The type of the run's first event; events are not kept (the judge reuses one for each).
+  let first: string | null = null;
   let openedSeq: number | null = null;
   let terminal: { type: string; seq: number } | null = null;
   let violation: string | null = null;
@@ -17,7 +18,7 @@ export function trackOrder(spec: Pick<ProfileSpec, 'first' | 'terminal'>): RuleT
       if (!belongsToRun(event.attribution)) return;
       const { role, type, seq } = event;
       if (first === null) {
-        first = event;
+        first = type;
         if (spec.first.length > 0 && !role.first) {
           violation = `the first agent event was ${type} (frame #${seq}), not ${either(spec.first)}`;
         }
@@ -38,7 +39,7 @@ export function trackOrder(spec: Pick<ProfileSpec, 'first' | 'terminal'>): RuleT
         return { id: 'order', status: 'skip', message: 'no agent events to order' };
       }
       if (violation !== null) return { id: 'order', status: 'fail', message: violation };
-      const opened = spec.first.length > 0 ? `${first.type} came first` : 'the run opened';
+      const opened = spec.first.length > 0 ? `${first} came first` : 'the run opened';
       const ended =
         spec.terminal.length === 0
           ? '; the profile names no terminal event'

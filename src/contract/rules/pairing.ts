@@ -33,8 +33,8 @@ export class KeyPairing {
   /** Opens and closes that did not carry this key. */
   unkeyed = 0;
   calls = 0;
-  /** Open keys -> their frame numbers, oldest first. */
-  readonly pending = new Map<string, number[]>();
+  /** Open keys -> the frame number of the open, or of each open, oldest first, when a key is open twice. */
+  readonly pending = new Map<string, number | number[]>();
   readonly orphans = { count: 0, first: null as Example | null };
   readonly reopened = { count: 0, first: null as Example | null };
   /** Inside events with no open pair of their key (or no key at all: `key` empty). */
@@ -46,42 +46,73 @@ export class KeyPairing {
     return readFirstString(frame, this.key.paths);
   }
 
+  // Almost always one key at a time is open: it is kept in two fields, and the map (with a list
+  // for a key opened twice) is used only beside it, which keeps this per-event work cheap.
+  private soleKey: string | null = null;
+  private soleSeq = 0;
+
+  private moveSoleToMap(): void {
+    if (this.soleKey === null) return;
+    this.pending.set(this.soleKey, this.soleSeq);
+    this.soleKey = null;
+  }
+
+  private isOpen(key: string): boolean {
+    return key === this.soleKey || this.pending.has(key);
+  }
+
   open(key: string, seq: number): void {
     this.calls += 1;
-    const seqs = this.pending.get(key);
-    if (seqs === undefined) {
-      this.pending.set(key, [seq]);
+    if (this.soleKey === null && this.pending.size === 0) {
+      this.soleKey = key;
+      this.soleSeq = seq;
+      return;
+    }
+    this.moveSoleToMap();
+    const open = this.pending.get(key);
+    if (open === undefined) {
+      this.pending.set(key, seq);
       return;
     }
     this.reopened.count += 1;
     this.reopened.first ??= { key, seq };
-    seqs.push(seq);
+    if (typeof open === 'number') this.pending.set(key, [open, seq]);
+    else open.push(seq);
   }
 
   close(key: string, seq: number): void {
-    const seqs = this.pending.get(key);
-    if (seqs === undefined) {
+    if (key === this.soleKey) {
+      this.soleKey = null;
+      return;
+    }
+    const open = this.pending.get(key);
+    if (open === undefined) {
       this.orphans.count += 1;
       this.orphans.first ??= { key, seq };
       return;
     }
-    seqs.shift();
-    if (seqs.length === 0) this.pending.delete(key);
+    if (typeof open === 'number' || open.length <= 1) {
+      this.pending.delete(key);
+      return;
+    }
+    open.shift();
+    if (open.length === 1) this.pending.set(key, open[0] as number);
   }
 
   inside(key: string | null, seq: number): void {
-    if (key !== null && this.pending.has(key)) return;
+    if (key !== null && this.isOpen(key)) return;
     this.strays.count += 1;
     this.strays.first ??= { key: key ?? '', seq };
   }
 
   /** The open that waited longest and how many never closed. */
   unclosed(): { count: number; oldest: Example | null } {
-    let count = 0;
-    let oldest: Example | null = null;
-    for (const [key, seqs] of this.pending) {
-      count += seqs.length;
-      const seq = seqs[0];
+    let count = this.soleKey === null ? 0 : 1;
+    let oldest: Example | null =
+      this.soleKey === null ? null : { key: this.soleKey, seq: this.soleSeq };
+    for (const [key, open] of this.pending) {
+      count += typeof open === 'number' ? 1 : open.length;
+      const seq = typeof open === 'number' ? open : open[0];
       if (seq !== undefined && (oldest === null || seq < oldest.seq)) oldest = { key, seq };
     }
     return { count, oldest };

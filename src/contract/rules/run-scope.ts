@@ -1,15 +1,16 @@
-import type { RuleEvent, RuleTracker } from './tracker.js';
+import type { RuleTracker } from './tracker.js';
 
 /** Tracks rule 4: no event of another run arrives on this connection; skipped when the profile carries no ids. */
 export function trackRunScope(scoped: boolean): RuleTracker {
   let count = 0;
-  let first: RuleEvent | null = null;
+  // A copy: the judge reuses one event object for each event.
+  let first: { type: string; seq: number; foreignId: string | null } | null = null;
   return {
     id: 'run_scope',
     observe(event) {
       if (event.attribution !== 'foreign') return;
       count += 1;
-      first ??= event;
+      first ??= { type: event.type, seq: event.seq, foreignId: event.foreignId };
     },
     violated: () => count > 0,
     result() {

@@ -3,7 +3,7 @@ import type { SessionOutcome } from '../frames.js';
 import type { EventRole } from '../profile.js';
 import type { RuleId, RuleResult } from '../types.js';
 
-/** One run event as the rule trackers see it. */
+/** One run event as the rule trackers see it; the judge reuses one object, so a tracker copies what it keeps. */
 export interface RuleEvent {
   type: string;
   /** What the event is to the profile. */
