@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ExitCode, WsValidateError } from '../shared/errors.js';
 import { flattenLines } from '../shared/fields.js';
 import { readVersion } from '../shared/package.js';
@@ -10,6 +11,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   // The version needs no argument parser; everything else loads it.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     io.stdout.write(`${readVersion()}\n`);
+    return ExitCode.Pass;
+  }
+  // When stdout is not a terminal (commander then wraps at 80 columns), the help the build wrote
+  // is the same text, without loading the parser.
+  const prebuilt = argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h');
+  const help = prebuilt && !io.stdout.isTTY ? readPrebuiltHelp() : null;
+  if (help !== null) {
+    io.stdout.write(help);
     return ExitCode.Pass;
   }
   const result = { code: ExitCode.Pass as number };
@@ -30,6 +39,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 const USAGE_HINT = 'run ws-validate --help for usage';
+
+/** The file beside the bundle (`dist/`) that holds the top-level help, written by the build. */
+export const HELP_FILE = 'help.txt';
+
+// Beside the bundle only: run from the sources, --help always goes through commander.
+function readPrebuiltHelp(): string | null {
+  try {
+    return readFileSync(new URL(`./${HELP_FILE}`, import.meta.url), 'utf8');
+  } catch {
+    return null;
+  }
+}
 
 // Hints for usage errors whose source gives none.
 const FALLBACK_HINTS: Readonly<Record<string, string>> = {

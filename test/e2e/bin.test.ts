@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/bin.js';
+import { runCli } from '../helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -33,6 +34,13 @@ describe('the built bin', () => {
     expect(result.stdout).toContain('--first-event-timeout <duration>');
     expect(result.stdout).toMatch(/Exit codes:[\s\S]*130\s+interrupted/);
     expect(result.stdout).toMatch(/serve\b/);
+  });
+
+  it("prints the help the build kept, the same text as commander's", async () => {
+    const [bin, live] = await Promise.all([runBin(['--help']), runCli(['--help'])]);
+    expect(live.code).toBe(0);
+    expect(bin.stdout).toBe(live.stdout);
+    expect(bin.stdout).toMatch(/profiles\b/);
   });
 
   it('lists every scenario in serve --help', async () => {
