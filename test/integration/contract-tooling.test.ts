@@ -93,6 +93,15 @@ describe('ws-validate schemas', () => {
     });
   });
 
+  it("lists each selected profile's schemas, naming the profile", async () => {
+    const result = await runCli(['schemas', '--profile', 'bridge,flat']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^schemas in .*[/\\]profiles[/\\]bridge \(profile bridge\)$/m);
+    expect(result.stdout).toMatch(/^schemas in .*[/\\]profiles[/\\]flat \(profile flat\)$/m);
+    expect(result.stdout).toMatch(/✔ defs\/event\.schema\.json +\(shared definitions\)/);
+    expect(result.stdout).toMatch(/✔ tool_completed\.schema\.json +tool_completed +required event/);
+  });
+
   it('takes --schemas on the command line', async () => {
     const result = await runCli(['schemas', '--schemas', brokenDir]);
     expect(result.code).toBe(ExitCode.Usage);
