@@ -40,7 +40,7 @@ describe('the documentation', () => {
     const protocol = read('docs/protocol.md');
     const sections = new Set([...protocol.matchAll(/^## (\d+)\. /gm)].map((m) => m[1]));
     expect(sections.size).toBeGreaterThanOrEqual(9);
-    for (const file of [...filesUnder('src', '.ts'), ...filesUnder('schemas', '.json')]) {
+    for (const file of [...filesUnder('src', '.ts'), ...filesUnder('profiles', '.json')]) {
       const text = read(file);
       expect(text, file).not.toMatch(/(?<!docs\/)PROTOCOL\.md/);
       for (const cite of text.matchAll(/docs\/protocol\.md section (\d+)/g)) {

@@ -11,7 +11,7 @@ import {
 } from './data-helper.js';
 
 /**
- * What the web client reads (PROTOCOL.md section 6, item 5): type, a run_id of the server's own
+ * What the web client reads (docs/protocol.md section 6, item 5): type, a run_id of the server's own
  * choosing, agent_name and a timestamp (ISO first, then epoch) at the top, details under `payload`.
  */
 export function frontendBuilders(run: RunContext): EventBuilders {

@@ -10,7 +10,7 @@ import {
 } from './data-helper.js';
 
 /**
- * What the backend's mission-critical suite asserts (PROTOCOL.md section 6, item 5): every field
+ * What the backend's mission-critical suite asserts (docs/protocol.md section 6, item 5): every field
  * flat at the top, epoch timestamps, the thread id of the server's own choosing on agent_started
  * only, `results` and `duration` (seconds) on tool_completed.
  */
