@@ -22,6 +22,8 @@ export interface IdReader {
   /** False when the profile says where no ids are: then every event is `unknown`. */
   readonly scoped: boolean;
   read(frame: unknown): EventIds;
+  /** Reads a frame's ids into `into` (a scratch object the caller reuses) and returns it. */
+  readInto(frame: unknown, into: EventIds): EventIds;
   /** The thread and run ids a frame carries, and its `user_id` (top level or in `data`), for cross-talk. */
   carried(frame: unknown): CarriedIds;
   /** Names an id for a message, e.g. thread_id `t-2`. */
@@ -45,16 +47,18 @@ export function createIdReader(scope: RunScopeSpec | null): IdReader {
   const threadPaths = (scope?.thread ?? []).map((path) => path.split('.'));
   const runPaths = (scope?.run ?? []).map((path) => path.split('.'));
   const names = { thread: scope?.thread[0] ?? 'thread_id', run: scope?.run[0] ?? 'run_id' };
+  const readInto = (frame: unknown, into: EventIds): EventIds => {
+    into.threadId =
+      scope === null || threadPaths.length === 0 ? null : readFirstString(frame, threadPaths);
+    into.runId = scope === null || runPaths.length === 0 ? null : readFirstString(frame, runPaths);
+    return into;
+  };
   const read = (frame: unknown): EventIds =>
-    scope === null
-      ? NO_IDS
-      : {
-          threadId: threadPaths.length === 0 ? null : readFirstString(frame, threadPaths),
-          runId: runPaths.length === 0 ? null : readFirstString(frame, runPaths),
-        };
+    scope === null ? NO_IDS : readInto(frame, { threadId: null, runId: null });
   return {
     scoped: scope !== null,
     read,
+    readInto,
     carried(frame) {
       const { threadId, runId } = read(frame);
       const userId = readString(frame, 'user_id') ?? readString(asRecord(frame)?.data, 'user_id');

@@ -164,12 +164,16 @@ export function isMissingPath(error: FieldError): boolean {
   );
 }
 
-/** Records what one received frame (of `type`, read by the judge) shows about the run (echo, ack, wrapper, clobbering, invalid frame). */
+/**
+ * Records what one received frame (of `type`, read by the judge) shows about the run (echo, ack,
+ * wrapper, clobbering, invalid frame); `runEvent` says the judge knows it is one of the run's events.
+ */
 export function noteFrame(
   facts: DiagnosisFacts,
   frame: FrameRecord,
   context: DiagnosisContext,
   type: string | null,
+  runEvent = false,
 ): void {
   if (frame.dir !== 'in') return;
   facts.framesReceived += 1;
@@ -184,9 +188,13 @@ export function noteFrame(
     return;
   }
   const data = frame.data;
-  if (!isConnectionFrame(type)) facts.nonConnectionFrames += 1;
   // A run event is neither an echo, an ack, a wrapper nor a clobbered type: skip the checks
   // below for the bulk of the stream (unless the trigger itself has an event's name).
+  if (runEvent && type !== context.triggerType) {
+    facts.nonConnectionFrames += 1;
+    return;
+  }
+  if (!isConnectionFrame(type)) facts.nonConnectionFrames += 1;
   if (type !== context.triggerType && isRunEvent(context.roles, type)) return;
   if (isEchoOf(data, context.triggerFrame)) facts.echoes += 1;
   if (isAckFor(data, context.triggerType)) {

@@ -1,4 +1,4 @@
-import { belongsToRun, createIdReader, createRunScope } from './attribution.js';
+import { belongsToRun, createIdReader, createRunScope, type EventIds } from './attribution.js';
 import {
   createDiagnosisFacts,
   diagnoseRun,
@@ -107,6 +107,8 @@ export function createJudge(options: JudgeOptions): Judge {
     roles,
   };
   const readFrameType = createTypeReader(profile.typePath);
+  // Refilled for each event: the ids are read into it and used before the next one.
+  const scratchIds: EventIds = { threadId: null, runId: null };
   const event: RuleEvent = {
     type: '',
     role: NO_ROLE,
@@ -130,8 +132,10 @@ export function createJudge(options: JudgeOptions): Judge {
   let eventFailed = false;
 
   function count(type: string): void {
-    const key = byType.has(type) || byType.size < MAX_DISTINCT_TYPES ? type : OTHER_TYPES;
-    byType.set(key, (byType.get(key) ?? 0) + 1);
+    const seen = byType.get(type);
+    if (seen !== undefined) byType.set(type, seen + 1);
+    else if (byType.size < MAX_DISTINCT_TYPES) byType.set(type, 1);
+    else byType.set(OTHER_TYPES, (byType.get(OTHER_TYPES) ?? 0) + 1);
   }
 
   function warn(message: string): void {
@@ -167,11 +171,12 @@ export function createJudge(options: JudgeOptions): Judge {
     role: EventRole,
     label: string,
   ): FrameVerdict {
-    const eventIds = ids.read(frame.data);
+    const eventIds = ids.readInto(frame.data, scratchIds);
     const attribution = scope.attribute(eventIds, opensRun(role));
     const foreign = !belongsToRun(attribution);
+    const state = tally.entry(type);
     // Once this type's kept errors are full, a failure only adds to the shape-drift count.
-    const check = checker.check(frame.data, type, !foreign && !tally.hasRoom(type));
+    const check = checker.check(frame.data, type, !foreign && !tally.hasRoom(state));
     cover(check, type, label);
     const { errors } = check;
     // One object, refilled: this runs for every event of a recording that may hold millions.
@@ -194,7 +199,7 @@ export function createJudge(options: JudgeOptions): Judge {
       warnSchema(frame, type, errors);
       return NOT_AGENT;
     }
-    tally.add(type, frame.atMs, frame.data, errors);
+    tally.add(state, frame.atMs, frame.data, errors);
     if (errors.length > 0) {
       eventFailed = true;
       noteShapeDrift(facts, type, errors);
@@ -240,12 +245,13 @@ export function createJudge(options: JudgeOptions): Judge {
         return NOT_AGENT;
       }
       const type = readFrameType(frame.data);
-      noteFrame(facts, frame, context, type);
+      const role = type === null ? undefined : roles.get(type);
+      const runEvent = role !== undefined && !role.error;
+      noteFrame(facts, frame, context, type, runEvent);
       // A type name is a label in every report: a server's megabyte-long one is cut short.
       const label = type === null ? '(untyped)' : truncateText(type, MAX_TYPE_LABEL);
       count(label);
-      const role = type === null ? undefined : roles.get(type);
-      if (type !== null && role !== undefined && !role.error) {
+      if (type !== null && role !== undefined && runEvent) {
         return observeEvent(frame, type, role, label);
       }
       const check = checker.check(frame.data, type);

@@ -18,17 +18,15 @@ const NUMBER_WORDS = [
 
 /** Tracks rule 1: each of the profile's required events arrives at least once for this run. */
 export function trackPresence(spec: Pick<ProfileSpec, 'required'>): RuleTracker {
-  const counts = new Map<string, number>();
+  const seen = new Set<string>();
   return {
     id: 'presence',
     observe(event) {
-      if (event.role.required && belongsToRun(event.attribution)) {
-        counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
-      }
+      if (event.role.required && belongsToRun(event.attribution)) seen.add(event.type);
     },
     violated: () => false,
     result() {
-      const missing = spec.required.filter((type) => (counts.get(type) ?? 0) === 0);
+      const missing = spec.required.filter((type) => !seen.has(type));
       const total = spec.required.length;
       const all =
         total === 1 ? 'the required event' : `all ${NUMBER_WORDS[total] ?? total} required events`;
