@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { resolve } from 'node:path';
-import { defaultSchemasDir, loadSchemas } from '../contract/schemas.js';
+import { loadProfiles, selectProfilesOrDefault } from '../contract/profiles.js';
 import type { RunReport } from '../contract/run-report.js';
 import { writeOutputFile } from '../report/emit.js';
 import { renderJson } from '../report/json.js';
@@ -8,6 +8,7 @@ import { REPORTERS } from '../report/reporter.js';
 import { checkRecording } from '../run/check.js';
 import { defaultOf } from '../settings/options.js';
 import { resolveOutput } from '../settings/output.js';
+import { flagProfileChoices } from '../settings/resolve.js';
 import { CHECK_OPTIONS } from '../settings/subcommand-options.js';
 import { libraryKeys, toRunFlags, type RunOptions } from './options.js';
 
@@ -25,15 +26,17 @@ const FRAMES_SOURCE = '(frames)';
 
 /**
  * Re-judges a recording written by `record`, a plain NDJSON file of received frames, or frames
- * given one by one, with the current schemas and rules, and returns the JSON report.
+ * given one by one, with the current schemas and rules of each profile (`profile`, canonical by
+ * default), and returns the JSON report.
  */
 export async function check(input: CheckInput, options: CheckOptions = {}): Promise<RunReport> {
   const flags = toRunFlags(options, libraryKeys(CHECK_OPTIONS));
-  const checker = await loadSchemas(
-    flags.schemas === undefined ? defaultSchemasDir() : resolve(flags.schemas),
+  const profiles = await loadProfiles(
+    selectProfilesOrDefault(flagProfileChoices(flags.profile, resolve('.'))),
+    flags.schemas === undefined ? {} : { schemasDir: resolve(flags.schemas) },
   );
   const checkOptions = {
-    checker,
+    profiles,
     maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
     now: () => new Date(),
   };

@@ -1,6 +1,6 @@
 import type { AggregateReport } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
-import { REQUIRED_EVENTS, type EventStatus } from '../contract/types.js';
+import type { EventStatus } from '../contract/types.js';
 import { verdictFor } from '../shared/errors.js';
 
 /** The outputs of the GitHub Action, by name, as text. */
@@ -61,11 +61,15 @@ function failedEvents(report: RunReport | AggregateReport): string[] {
       : [
           {
             verdict: report.verdict,
-            events: Object.fromEntries(report.events.map((e) => [e.type, e.status])),
+            events: Object.fromEntries(
+              report.events.filter((e) => e.optional !== true).map((e) => [e.type, e.status]),
+            ),
           },
         ];
   const judged = runs.filter((run) => run.verdict !== 'error');
-  return REQUIRED_EVENTS.filter((event) =>
+  // The required events of the (first) profile, in its order, as the runs list them.
+  const required = [...new Set(runs.flatMap((run) => Object.keys(run.events)))];
+  return required.filter((event) =>
     judged.some((run) => run.events[event] !== undefined && run.events[event] !== 'pass'),
   );
 }

@@ -40,7 +40,9 @@ export function buildConfigSchema(): JsonSchema {
 function fieldSchema(row: OptionRow): JsonSchema {
   const shape = row.parse?.shape;
   return {
-    type: row.config,
+    ...(row.config === 'strings'
+      ? { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }
+      : { type: row.config }),
     ...(row.help === undefined ? {} : { description: row.help }),
     ...(shape?.enum === undefined ? {} : { enum: [...shape.enum] }),
     ...(shape?.pattern === undefined ? {} : { pattern: shape.pattern }),
