@@ -91,6 +91,22 @@ describe('validate', () => {
     expect(report.diagnoses.map((d) => d.code)).toContain('shape_drift');
   });
 
+  it('judges against the profiles it is given', async () => {
+    const report = asRun(
+      await validate({
+        url: `${server.url}?scenario=bridge_shape`,
+        token: server.token,
+        profile: ['bridge', 'canonical'],
+        grace: 0,
+      }),
+    );
+    expect(report.profiles.map((p) => [p.name, p.exitCode])).toEqual([
+      ['bridge', 0],
+      ['canonical', 1],
+    ]);
+    expect(report.exitCode).toBe(1);
+  });
+
   it('returns the aggregate report of repeated runs', async () => {
     const report = await validate({
       env: 'embedded',
@@ -230,6 +246,12 @@ describe('check', () => {
     const report = await check(join(RECORDINGS, 'bridge-shape.ndjson'));
     expect(report.exitCode).toBe(1);
     expect(report.diagnoses.map((d) => d.code)).toContain('shape_drift');
+  });
+
+  it('re-judges a recording against the profiles it is given', async () => {
+    const report = await check(join(RECORDINGS, 'bridge-shape.ndjson'), { profile: ['bridge'] });
+    expect(report.profiles.map((p) => p.name)).toEqual(['bridge']);
+    expect(report.exitCode).toBe(0);
   });
 
   it('judges frames given as JSON text or objects, sync or async, like the file of them', async () => {
