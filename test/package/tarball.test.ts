@@ -70,15 +70,19 @@ describe('the packed tarball', () => {
       'bin/ws-validate.js',
       'dist/cli.js',
       'dist/index.js',
-      'dist/contract.cjs',
+      'dist/contract-canonical.cjs',
+      'dist/contract-bridge.cjs',
+      'dist/help.txt',
       'dist/types/index.d.ts',
       'config.schema.json',
-      'schemas/agent_started.schema.json',
+      'profiles/canonical/profile.json',
+      'profiles/canonical/agent_started.schema.json',
+      'profiles/canonical/defs/envelope.schema.json',
     ]) {
       expect(files, needed).toContain(needed);
     }
     const development =
-      /^(src|test|bench|scripts|docs|\.ci)\/|\.map$|^dist\/(schemas|config-schema|action)\.js$|^(tsconfig|vitest|eslint|action\.yml)/;
+      /^(src|test|bench|scripts|docs|\.ci)\/|\.map$|^dist\/(schemas|config-schema|action|help)\.js$|^(tsconfig|vitest|eslint|action\.yml)/;
     expect(files.filter((f) => development.test(f))).toEqual([]);
   });
 
