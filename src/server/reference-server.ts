@@ -81,7 +81,8 @@ export async function startReferenceServer(
     handleProtocols: (_offered, req) => echoedProtocols.get(req) ?? false,
   });
   wss.on('error', (error) => log(`server error: ${error.message}`));
-  wss.on('wsClientError', (error) => log(`handshake rejected: ${error.message}`));
+  // No 'wsClientError' listener: without one, ws answers a malformed upgrade (405 for a method other
+  // than GET, 400 for a bad key, version or subprotocol list) and closes the socket itself.
 
   const http = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
@@ -90,7 +91,8 @@ export async function startReferenceServer(
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
     res.end(isWsPath ? 'WebSocket upgrade required\n' : 'Not found\n');
   });
-  http.on('clientError', (_error, socket) => socket.destroy());
+  // No 'clientError' listener either: Node then answers what its parser refuses (431 for headers
+  // over --max-http-header-size, 400 for an unknown method or a bad Content-Length) and closes.
 
   const findPeer = (self: AgentConnection): AgentConnection | null => {
     let peer: AgentConnection | null = null;
