@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AgentConnection } from './agent-connection.js';
 import { extractCredentials, verifyToken, type TokenVerdict } from './auth.js';
+import { escapeControlCharacters } from './log-text.js';
 import { buildAuthFailed } from './messages.js';
 import { isScenarioName, type ScenarioName } from './scenarios.js';
 
@@ -24,7 +25,7 @@ export interface ReferenceServerOptions {
   stepDelayMs?: number;
   /** Milliseconds between heartbeats in the scenarios that idle; default 1000. */
   heartbeatMs?: number;
-  /** Receives one line per connection event; tokens are never logged. */
+  /** Receives one line per connection event, control characters escaped; tokens are never logged. */
   log?: (line: string) => void;
 }
 
@@ -51,7 +52,8 @@ export async function startReferenceServer(
   const defaultScenario = options.scenario ?? 'happy';
   const stepDelayMs = options.stepDelayMs ?? 200;
   const heartbeatMs = options.heartbeatMs ?? 1000;
-  const log = options.log ?? (() => undefined);
+  // Client text (a ?scenario=, a token's sub, an error) reaches these lines: escaped once, here.
+  const log = (line: string): void => options.log?.(escapeControlCharacters(line));
   if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length === 0) {
     throw new TypeError('jwtSecret must be a non-empty string');
   }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { KEY_AND_VERSION, sendRaw, upgradeRequest } from '../helpers/raw-http.js';
+import { createClientPool, signTestToken } from '../helpers/server-client.js';
 
 const SECRET = 'reference-server-hostile-secret';
 
@@ -85,5 +86,70 @@ describe('bad upgrade requests', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(tcpSockets()).toBe(before);
+  });
+});
+
+describe('the log', () => {
+  // C0 (with ESC, CR and LF), DEL and C1 (CSI): what would move a cursor, recolour or forge a line.
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+  async function loggingServer(): Promise<{ server: ReferenceServer; lines: string[] }> {
+    const lines: string[] = [];
+    const own = await startReferenceServer({
+      jwtSecret: SECRET,
+      stepDelayMs: 0,
+      log: (line) => lines.push(line),
+    });
+    return { server: own, lines };
+  }
+
+  async function waitFor(lines: string[], pattern: RegExp): Promise<string> {
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      const line = lines.find((l) => pattern.test(l));
+      if (line !== undefined) return line;
+      if (Date.now() > deadline)
+        throw new Error(`no log line ${pattern}; got ${lines.join(' | ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('escapes control characters of ?scenario=', async () => {
+    const { server: own, lines } = await loggingServer();
+    try {
+      const scenario = encodeURIComponent(
+        '\u001b[2J\r\n2025-01-01 main_x open user=admin\u009b31m',
+      );
+      const answer = await sendRaw(
+        own.port,
+        upgradeRequest(`/ws?scenario=${scenario}`, KEY_AND_VERSION),
+      );
+      expect(answer.status).toBe(400);
+      const line = await waitFor(lines, /unknown scenario/);
+      expect(line).not.toMatch(CONTROL);
+      expect(line).toContain('\\x1b[2J\\r\\n2025-01-01 main_x open user=admin\\x9b31m');
+      expect(lines.every((l) => !CONTROL.test(l))).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("escapes control characters of a token's sub", async () => {
+    const { server: own, lines } = await loggingServer();
+    const pool = createClientPool();
+    try {
+      const sub = 'evil\u001b]0;pwned\u0007\nmain_y open user=root\u007f';
+      const token = await signTestToken(SECRET, { sub });
+      const client = await pool.open(own.url, { headers: { Authorization: `Bearer ${token}` } });
+      await client.nextJson('connection_established');
+      const line = await waitFor(lines, /open user=/);
+      expect(line).not.toMatch(CONTROL);
+      expect(line).toContain('user=evil\\x1b]0;pwned\\x07\\nmain_y open user=root\\x7f');
+      expect(lines.every((l) => !CONTROL.test(l))).toBe(true);
+    } finally {
+      pool.terminateAll();
+      await own.close();
+    }
   });
 });
