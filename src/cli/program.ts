@@ -30,6 +30,7 @@ import {
 } from '../settings/subcommand-options.js';
 import { createRedactor } from '../shared/redact.js';
 import { SCENARIOS } from '../server/scenarios.js';
+import { SERVE_OPTIONS, type ServeFlags } from '../settings/serve-options.js';
 
 function addOptions(command: Command, rows: readonly FlagOption[]): Command {
   for (const row of rows) {
@@ -105,22 +106,16 @@ export function buildProgram(
   // The same options again only when `run` may be the command used: building them costs start-up time.
   if (argv.includes('run')) addOptions(run, RUN_OPTIONS);
 
-  program
-    .command('serve')
-    .description('run the reference agent server (the embedded default) with a fault scenario')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--port <port>', 'port (0 picks a free one)', '8765')
-    .option('--scenario <name>', 'fault scenario for every connection (default: happy)')
-    .option(
-      '--jwt-secret <secret>',
-      'HS256 secret; without it one is generated and a token printed',
-    )
-    .option('--step-delay <duration>', 'delay between agent events (default: 200ms; 0ms for none)')
-    .addHelpText('after', () => scenarioHelp())
-    .action(async (flags: Record<string, string | undefined>) => {
-      const { serveCommand } = await import('./commands/serve.js');
-      result.code = await serveCommand(flags, io);
-    });
+  addOptions(
+    program
+      .command('serve')
+      .description('run the reference agent server (the embedded default) with a fault scenario')
+      .addHelpText('after', () => scenarioHelp()),
+    SERVE_OPTIONS,
+  ).action(async (flags: ServeFlags) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    result.code = await serveCommand(flags, io);
+  });
 
   addOptions(
     program

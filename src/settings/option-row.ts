@@ -1,5 +1,6 @@
 /** Sections of `--help`, in the order they are listed. */
-export type HelpGroup = 'Target' | 'Auth' | 'Trigger' | 'Budgets' | 'Contract' | 'Output' | 'Scale';
+export type HelpGroup =
+  'Target' | 'Auth' | 'Trigger' | 'Budgets' | 'Contract' | 'Output' | 'Scale' | 'Server';
 
 /** JSON type of a config-file field; `strings` is a string or a list of strings. */
 export type JsonType = 'string' | 'boolean' | 'strings';

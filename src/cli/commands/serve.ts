@@ -1,28 +1,20 @@
 import type { CliIo } from '../io.js';
 import { UsageError } from '../../shared/errors.js';
-import { parseCount, parseDuration, parseScenario } from '../../settings/parse.js';
+import { resolveServeSettings, type ServeFlags } from '../../settings/serve-options.js';
 
 /** `ws-validate serve`: runs the reference agent server until SIGINT/SIGTERM. */
-export async function serveCommand(
-  flags: Record<string, string | undefined>,
-  io: CliIo,
-): Promise<number> {
+export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
+  const settings = resolveServeSettings(flags);
   const server = await import('../../server/index.js');
-  const scenario = parseScenario(flags.scenario ?? 'happy');
-  const port = parseCount(flags.port ?? '8765', '--port', 0, 65_535);
-  const stepDelayMs =
-    flags.stepDelay === undefined
-      ? undefined
-      : parseDuration(flags.stepDelay, '--step-delay', { allowZero: true });
-  const secret = flags.jwtSecret ?? server.generateSecret();
-  const host = flags.host ?? '127.0.0.1';
+  const { host, port, scenario } = settings;
+  const secret = settings.jwtSecret ?? server.generateSecret();
   const running = await server
     .startReferenceServer({
       host,
       port,
       scenario,
       jwtSecret: secret,
-      ...(stepDelayMs === undefined ? {} : { stepDelayMs }),
+      stepDelayMs: settings.stepDelayMs,
       log: (line) => void io.stderr.write(`${line}\n`),
     })
     .catch((error: unknown) => {
@@ -30,7 +22,7 @@ export async function serveCommand(
     });
   io.stdout.write(`${running.url}\n`);
   io.stderr.write(`reference agent server listening on ${running.url} (scenario: ${scenario})\n`);
-  if (flags.jwtSecret === undefined) {
+  if (settings.jwtSecret === null) {
     // A throwaway secret for a local server: the token is the only way in, so it is shown.
     const token = await server.mintServerToken(secret, { sub: 'ws-validate-user' });
     io.stderr.write(`token (valid 1h): ${token}\n`);

@@ -1,0 +1,84 @@
+import { longFlag, type FlagOption, type FlagsOf } from './option-row.js';
+import { parseCount, parseDuration, parseScenario } from './parse.js';
+import type { ScenarioName } from '../server/scenarios.js';
+
+/** The options of `ws-validate serve`, each declared once: commander's options and their defaults. */
+export const SERVE_OPTIONS = [
+  {
+    key: 'host',
+    flags: '--host <host>',
+    help: 'interface to listen on',
+    group: 'Server',
+    default: '127.0.0.1',
+  },
+  {
+    key: 'port',
+    flags: '--port <port>',
+    help: 'port (0 picks a free one)',
+    group: 'Server',
+    parse: (text, source) => parseCount(text, source, 0, 65_535),
+    default: '8765',
+  },
+  {
+    key: 'scenario',
+    flags: '--scenario <name>',
+    help: 'fault scenario for every connection',
+    group: 'Server',
+    default: 'happy',
+  },
+  {
+    key: 'jwtSecret',
+    flags: '--jwt-secret <secret>',
+    help: 'HS256 secret; without it one is generated and a token printed',
+    group: 'Server',
+    secret: true,
+  },
+  {
+    key: 'stepDelay',
+    flags: '--step-delay <duration>',
+    help: 'delay between agent events (0 for none)',
+    group: 'Server',
+    parse: (text, source) => parseDuration(text, source, { allowZero: true }),
+    default: '200ms',
+  },
+] as const satisfies readonly FlagOption[];
+
+type Row = (typeof SERVE_OPTIONS)[number];
+type DefaultedKey = Extract<Row, { default: string }>['key'];
+
+/** The flags of `serve`, as commander gives them; absent when not given. */
+export type ServeFlags = FlagsOf<Row>;
+
+/** What `serve` runs with, once defaults are applied and values checked. */
+export interface ServeSettings {
+  host: string;
+  port: number;
+  scenario: ScenarioName;
+  /** The secret given, or null when `serve` makes one up. */
+  jwtSecret: string | null;
+  stepDelayMs: number;
+}
+
+/** Applies the defaults to the flags of `serve` and checks what needs more than one flag. */
+export function resolveServeSettings(flags: ServeFlags): ServeSettings {
+  const given = withDefaults(flags);
+  return {
+    host: given.host,
+    port: given.port,
+    scenario: parseScenario(given.scenario),
+    jwtSecret: given.jwtSecret ?? null,
+    stepDelayMs: given.stepDelay,
+  };
+}
+
+function withDefaults(flags: ServeFlags): ServeFlags & Required<Pick<ServeFlags, DefaultedKey>> {
+  const values: Record<string, unknown> = {};
+  for (const row of SERVE_OPTIONS as readonly FlagOption[]) {
+    const value = (flags as Readonly<Record<string, unknown>>)[row.key];
+    if (value !== undefined) values[row.key] = value;
+    else if (row.default !== undefined) {
+      values[row.key] = row.parse ? row.parse(row.default, longFlag(row)) : row.default;
+    }
+  }
+  return values as ServeFlags & Required<Pick<ServeFlags, DefaultedKey>>;
+}

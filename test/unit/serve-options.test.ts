@@ -1,0 +1,33 @@
+import { Option } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { resolveServeSettings, SERVE_OPTIONS } from '../../src/settings/serve-options.js';
+
+describe('the options of serve', () => {
+  it('names every option by the attribute commander gives its flags', () => {
+    for (const row of SERVE_OPTIONS) {
+      expect(new Option(row.flags).attributeName(), row.flags).toBe(row.key);
+    }
+  });
+
+  it('applies the defaults of the table', () => {
+    expect(resolveServeSettings({})).toEqual({
+      host: '127.0.0.1',
+      port: 8765,
+      scenario: 'happy',
+      jwtSecret: null,
+      stepDelayMs: 200,
+    });
+  });
+
+  it('keeps what is given', () => {
+    expect(
+      resolveServeSettings({
+        host: '::1',
+        port: 0,
+        scenario: 'drop',
+        stepDelay: 0,
+        jwtSecret: 's',
+      }),
+    ).toEqual({ host: '::1', port: 0, scenario: 'drop', jwtSecret: 's', stepDelayMs: 0 });
+  });
+});
