@@ -1,3 +1,4 @@
+import { UsageError } from '../shared/errors.js';
 import { longFlag, type FlagOption, type FlagsOf } from './option-row.js';
 import { parseCount, parseDuration, parseScenario } from './parse.js';
 import type { ScenarioName } from '../server/scenarios.js';
@@ -31,6 +32,7 @@ export const SERVE_OPTIONS = [
     flags: '--jwt-secret <secret>',
     help: 'HS256 secret; without it one is generated and a token printed',
     group: 'Server',
+    parse: parseSecret,
     secret: true,
   },
   {
@@ -81,4 +83,14 @@ function withDefaults(flags: ServeFlags): ServeFlags & Required<Pick<ServeFlags,
     }
   }
   return values as ServeFlags & Required<Pick<ServeFlags, DefaultedKey>>;
+}
+
+// An empty secret signs tokens anyone can forge; whitespace alone is a variable that expanded to nothing.
+function parseSecret(text: string, source: string): string {
+  if (text.trim() === '') {
+    throw new UsageError('EMPTY_SECRET', `${source}: the secret is empty`, {
+      hint: 'give a secret of some length, or leave --jwt-secret out to have one made up',
+    });
+  }
+  return text;
 }

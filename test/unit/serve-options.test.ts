@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { resolveServeSettings, SERVE_OPTIONS } from '../../src/settings/serve-options.js';
+import { runCli } from '../helpers/cli.js';
 
 describe('the options of serve', () => {
   it('names every option by the attribute commander gives its flags', () => {
@@ -29,5 +30,14 @@ describe('the options of serve', () => {
         jwtSecret: 's',
       }),
     ).toEqual({ host: '::1', port: 0, scenario: 'drop', jwtSecret: 's', stepDelayMs: 0 });
+  });
+});
+
+describe('serve with bad values', () => {
+  it.each([[''], ['   ']])('refuses --jwt-secret %j as a usage error', async (secret) => {
+    const result = await runCli(['serve', '--port', '0', '--jwt-secret', secret]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: --jwt-secret: the secret is empty\nhint: .+\n$/);
   });
 });
