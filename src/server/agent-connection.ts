@@ -10,6 +10,7 @@ import {
   buildPong,
   isRecord,
 } from './messages.js';
+import { OutputGate, type OutputGateOptions } from './output-gate.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** What one authenticated connection needs from its server. */
@@ -20,6 +21,10 @@ export interface AgentConnectionOptions {
   scenario: ScenarioName;
   stepDelayMs: number;
   heartbeatMs: number;
+  /** Runs one client may have going at once; a trigger past it is refused with TOO_MANY_RUNS. */
+  maxRunsInFlight: number;
+  /** How much the client may leave unread, and what happens when it reads nothing for too long. */
+  output: OutputGateOptions;
   /** The connection that receives this one's leaked events in the `cross_talk` scenario. */
   findPeer: (self: AgentConnection) => AgentConnection | null;
 }
@@ -31,7 +36,9 @@ export class AgentConnection {
   readonly scenario: ScenarioName;
   private readonly ws: WebSocket;
   private readonly options: AgentConnectionOptions;
+  private readonly gate: OutputGate;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private runsInFlight = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeatHolders = 0;
   private messagesProcessed = 0;
@@ -44,6 +51,7 @@ export class AgentConnection {
     this.connectionId = options.connectionId;
     this.userId = options.userId;
     this.scenario = options.scenario;
+    this.gate = new OutputGate(options.ws, options.output);
   }
 
   /** True while the socket is open and the connection has not been disposed. */
@@ -58,14 +66,15 @@ export class AgentConnection {
     this.sendJson(buildConnectionEstablished(this.userId, this.connectionId, Date.now()));
   }
 
-  /** Sends one JSON frame if the socket is still open. */
+  /** Sends one JSON frame once the client has read enough, if the socket is still open then. */
   sendJson(frame: unknown): void {
-    if (this.isOpen) this.ws.send(JSON.stringify(frame));
+    this.gate.whenWritable(() => this.writeJson(frame));
   }
 
   /** Cancels every timer of this connection; safe to call more than once. */
   dispose(): void {
     this.disposed = true;
+    this.gate.dispose();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
@@ -102,7 +111,16 @@ export class AgentConnection {
     }
   }
 
+  private writeJson(frame: unknown): void {
+    if (this.isOpen) this.ws.send(JSON.stringify(frame));
+  }
+
   private startRun(frame: Record<string, unknown>, text: string): void {
+    if (this.runsInFlight >= this.options.maxRunsInFlight) {
+      const message = `${this.runsInFlight} runs are in flight on this connection; wait for one to end`;
+      this.sendJson(buildErrorMessage('TOO_MANY_RUNS', message, Date.now()));
+      return;
+    }
     const trigger = parseTrigger(frame);
     const steps = buildRunFlow(
       this.scenario,
@@ -117,20 +135,25 @@ export class AgentConnection {
       },
       this.options.stepDelayMs,
     );
-    this.play(steps, 0, false);
+    this.runsInFlight += 1;
+    this.play(steps, 0, false, () => (this.runsInFlight -= 1));
   }
 
-  /** Plays steps from `index`; a step with a delay is scheduled unless its wait is over. */
-  private play(steps: readonly FlowStep[], index: number, waited: boolean): void {
-    for (let i = index; i < steps.length; i += 1) {
-      const step = steps[i];
-      if (step === undefined || !this.isOpen) return;
-      if (step.delayMs > 0 && !(waited && i === index)) {
-        this.schedule(() => this.play(steps, i, true), step.delayMs);
-        return;
-      }
-      if (!this.perform(step)) return;
+  /**
+   * Plays steps from `index`: a step waits its delay (unless `waited`), then for the client to have
+   * read enough, so that a client that does not read holds its runs still. `done` ends the run.
+   */
+  private play(steps: readonly FlowStep[], index: number, waited: boolean, done: () => void): void {
+    const step = steps[index];
+    if (step === undefined || !this.isOpen) return done();
+    if (step.delayMs > 0 && !waited) {
+      this.schedule(() => this.play(steps, index, true, done), step.delayMs);
+      return;
     }
+    this.gate.whenWritable(() => {
+      if (this.isOpen && this.perform(step)) this.play(steps, index + 1, false, done);
+      else done();
+    });
   }
 
   /** Performs one step; false when the flow must stop (the connection is closing). */
@@ -139,7 +162,7 @@ export class AgentConnection {
     switch (step.action) {
       case 'json':
         if (step.agentEvent) this.agentEventsProcessed += 1;
-        this.sendJson(step.build(now));
+        this.writeJson(step.build(now));
         return true;
       case 'text':
         this.ws.send(step.text);

@@ -25,6 +25,14 @@ export interface ReferenceServerOptions {
   stepDelayMs?: number;
   /** Milliseconds between heartbeats in the scenarios that idle; default 1000. */
   heartbeatMs?: number;
+  /** Largest frame accepted from a client, in bytes; a larger one closes it with 1009. Default 1 MiB. */
+  maxFrameBytes?: number;
+  /** Bytes a client may leave unread before the server waits for it (sends and reads nothing); default 1 MiB. */
+  maxUnreadBytes?: number;
+  /** Milliseconds a client over `maxUnreadBytes` may read nothing before it is dropped; default 10000. */
+  unreadTimeoutMs?: number;
+  /** Runs one connection may have going at once; default 4. */
+  maxRunsPerConnection?: number;
   /** Receives one line per connection event, control characters escaped; tokens are never logged. */
   log?: (line: string) => void;
 }
@@ -40,8 +48,7 @@ export interface ReferenceServer {
 }
 
 const ALIAS_PATH = '/api/v1/websocket';
-// Triggers are small; anything near this size is a misbehaving client.
-const MAX_CLIENT_PAYLOAD = 16 * 1024 * 1024;
+const MiB = 1024 * 1024;
 
 /** Starts the reference agent server of docs/protocol.md section 8 and resolves once it listens. */
 export async function startReferenceServer(
@@ -52,6 +59,11 @@ export async function startReferenceServer(
   const defaultScenario = options.scenario ?? 'happy';
   const stepDelayMs = options.stepDelayMs ?? 200;
   const heartbeatMs = options.heartbeatMs ?? 1000;
+  // Triggers are small: a client sending more than this misbehaves.
+  const maxFrameBytes = options.maxFrameBytes ?? MiB;
+  const maxUnreadBytes = options.maxUnreadBytes ?? MiB;
+  const unreadTimeoutMs = options.unreadTimeoutMs ?? 10_000;
+  const maxRunsInFlight = options.maxRunsPerConnection ?? 4;
   // Client text (a ?scenario=, a token's sub, an error) reaches these lines: escaped once, here.
   const log = (line: string): void => options.log?.(escapeControlCharacters(line));
   if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length === 0) {
@@ -66,6 +78,10 @@ export async function startReferenceServer(
   if (!Number.isFinite(heartbeatMs) || heartbeatMs <= 0) {
     throw new RangeError('heartbeatMs must be a number > 0');
   }
+  const limits = { maxFrameBytes, maxUnreadBytes, unreadTimeoutMs, maxRunsInFlight };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be >= 1`);
+  }
 
   const sockets = new Set<WebSocket>();
   // Every upgrade socket until it closes, so close() can end handshakes still in progress.
@@ -79,7 +95,7 @@ export async function startReferenceServer(
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
-    maxPayload: MAX_CLIENT_PAYLOAD,
+    maxPayload: maxFrameBytes,
     handleProtocols: (_offered, req) => echoedProtocols.get(req) ?? false,
   });
   wss.on('error', (error) => log(`server error: ${error.message}`));
@@ -133,6 +149,15 @@ export async function startReferenceServer(
       scenario,
       stepDelayMs,
       heartbeatMs,
+      maxRunsInFlight,
+      output: {
+        maxUnreadBytes,
+        unreadTimeoutMs,
+        onStuck: (unread) => {
+          log(`${connectionId} dropped: ${unread} bytes unread for ${unreadTimeoutMs} ms`);
+          ws.terminate();
+        },
+      },
       findPeer,
     });
     connections.add(connection);

@@ -1,6 +1,6 @@
 import { UsageError } from '../shared/errors.js';
 import { longFlag, type FlagOption, type FlagsOf } from './option-row.js';
-import { parseCount, parseDuration, parseScenario } from './parse.js';
+import { parseCount, parseDuration, parseScenario, parseSize } from './parse.js';
 import type { ScenarioName } from '../server/scenarios.js';
 
 /** The options of `ws-validate serve`, each declared once: commander's options and their defaults. */
@@ -43,6 +43,14 @@ export const SERVE_OPTIONS = [
     parse: (text, source) => parseDuration(text, source, { allowZero: true }),
     default: '200ms',
   },
+  {
+    key: 'maxFrameSize',
+    flags: '--max-frame-size <size>',
+    help: 'largest frame accepted from a client; a larger one is closed with 1009',
+    group: 'Server',
+    parse: parseSize,
+    default: '1MiB',
+  },
 ] as const satisfies readonly FlagOption[];
 
 type Row = (typeof SERVE_OPTIONS)[number];
@@ -59,6 +67,8 @@ export interface ServeSettings {
   /** The secret given, or null when `serve` makes one up. */
   jwtSecret: string | null;
   stepDelayMs: number;
+  /** Largest frame accepted from a client, in bytes. */
+  maxFrameBytes: number;
 }
 
 /** Applies the defaults to the flags of `serve` and checks what needs more than one flag. */
@@ -70,6 +80,7 @@ export function resolveServeSettings(flags: ServeFlags): ServeSettings {
     scenario: parseScenario(given.scenario),
     jwtSecret: given.jwtSecret ?? null,
     stepDelayMs: given.stepDelay,
+    maxFrameBytes: given.maxFrameSize,
   };
 }
 

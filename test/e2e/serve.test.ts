@@ -100,6 +100,24 @@ describe('ws-validate serve', () => {
     expect(await served.exited).toBe(0);
   });
 
+  it('closes a client frame over --max-frame-size with 1009', async () => {
+    const served = await startServe(['--max-frame-size', '2KiB']);
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(served.url, {
+          headers: { Authorization: `Bearer ${served.token}` },
+        });
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const client = await open();
+    const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
+    client.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(2048) }));
+    expect(await closed).toBe(1009);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
   it('says so, with exit 2, when its port is taken', async () => {
     const served = await startServe([]);
     const port = new URL(served.url).port;

@@ -17,6 +17,7 @@ describe('the options of serve', () => {
       scenario: 'happy',
       jwtSecret: null,
       stepDelayMs: 200,
+      maxFrameBytes: 1024 * 1024,
     });
   });
 
@@ -28,8 +29,16 @@ describe('the options of serve', () => {
         scenario: 'drop',
         stepDelay: 0,
         jwtSecret: 's',
+        maxFrameSize: 2048,
       }),
-    ).toEqual({ host: '::1', port: 0, scenario: 'drop', jwtSecret: 's', stepDelayMs: 0 });
+    ).toEqual({
+      host: '::1',
+      port: 0,
+      scenario: 'drop',
+      jwtSecret: 's',
+      stepDelayMs: 0,
+      maxFrameBytes: 2048,
+    });
   });
 });
 

@@ -15,6 +15,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       scenario,
       jwtSecret: secret,
       stepDelayMs: settings.stepDelayMs,
+      maxFrameBytes: settings.maxFrameBytes,
       log: (line) => void io.stderr.write(`${line}\n`),
     })
     .catch((error: unknown) => {
