@@ -1,27 +1,32 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { SignJWT, jwtVerify } from 'jose';
 
-/** Subprotocol prefixes that carry a token, in the order docs/protocol.md section 2 lists them. */
-export const AUTH_SUBPROTOCOL_PREFIXES = ['jwt.', 'jwt-auth.', 'bearer.'] as const;
+/** Subprotocol prefixes that carry a token: docs/protocol.md section 2's three and the real client's `staging-auth.`. */
+export const AUTH_SUBPROTOCOL_PREFIXES = ['jwt.', 'jwt-auth.', 'bearer.', 'staging-auth.'] as const;
 
 /** Where a token was found on the upgrade request. */
 export type TokenSource = 'header' | 'subprotocol' | 'query';
 
-/** The token of an upgrade request and the subprotocol to echo back. */
-export interface UpgradeCredentials {
-  /** The token, or null when none of the three places holds one. */
-  token: string | null;
-  source: TokenSource | null;
-  /** The exact offered subprotocol to echo, or null when none carries a known prefix. */
-  protocol: string | null;
-  /** True when the client offered subprotocols but none with a known prefix (refuse the handshake). */
-  unknownProtocolsOnly: boolean;
-}
-
 /** The outcome of verifying a token. */
 export type TokenVerdict =
   { ok: true; userId: string; email: string | null } | { ok: false; reason: string };
+
+/** Checks one token. */
+export type TokenVerifier = (token: string) => Promise<TokenVerdict>;
+
+/** One offered subprotocol with a known prefix, and the tokens it may carry, most likely first. */
+export interface TokenOffer {
+  protocol: string;
+  tokens: string[];
+}
+
+/** Who an upgrade request authenticates as, and which offered subprotocol to echo back. */
+export interface UpgradeAuth {
+  verdict: TokenVerdict;
+  source: TokenSource | null;
+  /** The exact offered subprotocol to echo, or null when none carries a known prefix. */
+  protocol: string | null;
+}
 
 const JWT_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -34,47 +39,75 @@ export function parseSubprotocols(header: string | string[] | undefined): string
     .filter((value) => value.length > 0);
 }
 
-/** The token inside an auth subprotocol value's remainder, decoding base64url when it is not a raw JWT. */
-export function decodeSubprotocolToken(rest: string): string {
-  if (JWT_PATTERN.test(rest)) return rest;
-  const decoded = Buffer.from(rest, 'base64url').toString('utf8');
-  return JWT_PATTERN.test(decoded) ? decoded : rest;
+/** `text` as a JWT, raw or base64url-decoded, or null when it is neither. */
+function asJwt(text: string): string | null {
+  if (JWT_PATTERN.test(text)) return text;
+  const decoded = Buffer.from(text, 'base64url').toString('utf8');
+  return JWT_PATTERN.test(decoded) ? decoded : null;
 }
 
-/** The first offered subprotocol with a known auth prefix and the token it carries, or null. */
-export function selectAuthSubprotocol(
-  offered: readonly string[],
-): { protocol: string; token: string } | null {
-  for (const protocol of offered) {
+/**
+ * The tokens an offer's remainder may carry: `<token>` or `<env>.<token>` (the real client's form),
+ * each raw or base64url; the remainder itself when neither reading gives a JWT, so that its
+ * verification says why.
+ */
+export function offeredTokens(rest: string): string[] {
+  const dot = rest.indexOf('.');
+  const readings = [asJwt(rest), dot === -1 ? null : asJwt(rest.slice(dot + 1))];
+  const tokens = [...new Set(readings.filter((t): t is string => t !== null))];
+  return tokens.length > 0 ? tokens : [rest];
+}
+
+/** The offered subprotocols with a known auth prefix, in the client's order. */
+export function tokenOffers(offered: readonly string[]): TokenOffer[] {
+  return offered.flatMap((protocol) => {
     const prefix = AUTH_SUBPROTOCOL_PREFIXES.find((p) => protocol.startsWith(p));
-    if (prefix !== undefined) {
-      return { protocol, token: decodeSubprotocolToken(protocol.slice(prefix.length)) };
-    }
-  }
-  return null;
+    return prefix === undefined
+      ? []
+      : [{ protocol, tokens: offeredTokens(protocol.slice(prefix.length)) }];
+  });
 }
 
-/** Finds the token in the header, then the subprotocols, then the query, as docs/protocol.md section 2 orders them. */
-export function extractCredentials(req: IncomingMessage, url: URL): UpgradeCredentials {
-  const offered = parseSubprotocols(req.headers['sec-websocket-protocol']);
-  const selected = selectAuthSubprotocol(offered);
-  const base = {
-    protocol: selected?.protocol ?? null,
-    unknownProtocolsOnly: offered.length > 0 && selected === null,
-  };
-
-  const authorization = req.headers.authorization;
-  const bearer = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (bearer?.[1] !== undefined) return { ...base, token: bearer[1], source: 'header' };
-
-  if (selected !== null && selected.token.length > 0) {
-    return { ...base, token: selected.token, source: 'subprotocol' };
+/**
+ * Authenticates an upgrade request as docs/protocol.md section 2 orders the places: the header, then
+ * every token-bearing subprotocol offer in turn (the first whose token verifies wins and is echoed),
+ * then `?token=`.
+ */
+export async function authenticateUpgrade(
+  headers: { authorization?: string | undefined },
+  offers: readonly TokenOffer[],
+  url: URL,
+  verify: TokenVerifier,
+): Promise<UpgradeAuth> {
+  const echoed = offers[0]?.protocol ?? null;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+  if (bearer?.[1] !== undefined) {
+    return { verdict: await verify(bearer[1]), source: 'header', protocol: echoed };
   }
-
+  if (offers.length > 0) {
+    const verdicts = new Map<string, Promise<TokenVerdict>>();
+    let firstFailure: TokenVerdict | null = null;
+    for (const offer of offers) {
+      for (const token of offer.tokens) {
+        let verdict = verdicts.get(token);
+        if (verdict === undefined) verdicts.set(token, (verdict = verify(token)));
+        const outcome = await verdict;
+        if (outcome.ok)
+          return { verdict: outcome, source: 'subprotocol', protocol: offer.protocol };
+        firstFailure ??= outcome;
+      }
+    }
+    return { verdict: firstFailure ?? noToken(), source: 'subprotocol', protocol: echoed };
+  }
   const query = url.searchParams.get('token');
-  if (query !== null && query.length > 0) return { ...base, token: query, source: 'query' };
+  if (query !== null && query.length > 0) {
+    return { verdict: await verify(query), source: 'query', protocol: null };
+  }
+  return { verdict: noToken(), source: null, protocol: null };
+}
 
-  return { ...base, token: null, source: null };
+function noToken(): TokenVerdict {
+  return { ok: false, reason: 'No token provided' };
 }
 
 /** HMAC key bytes for a shared secret string. */
@@ -83,8 +116,7 @@ function secretKey(secret: string): Uint8Array {
 }
 
 /** Verifies an HS256 access token; the failure reason never quotes the token. */
-export async function verifyToken(token: string | null, secret: string): Promise<TokenVerdict> {
-  if (token === null) return { ok: false, reason: 'No token provided' };
+export async function verifyToken(token: string, secret: string): Promise<TokenVerdict> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, secretKey(secret), { algorithms: ['HS256'] }));

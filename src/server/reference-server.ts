@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AgentConnection } from './agent-connection.js';
-import { extractCredentials, verifyToken, type TokenVerdict } from './auth.js';
+import {
+  authenticateUpgrade,
+  parseSubprotocols,
+  tokenOffers,
+  verifyToken,
+  type TokenVerdict,
+  type TokenVerifier,
+} from './auth.js';
 import { escapeControlCharacters } from './log-text.js';
 import { buildAuthFailed } from './messages.js';
 import { isScenarioName, type ScenarioName } from './scenarios.js';
@@ -186,8 +193,9 @@ export async function startReferenceServer(
       log('upgrade rejected 401 (http_401 scenario)');
       return rejectUpgrade(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer\r\n');
     }
-    const credentials = extractCredentials(req, url);
-    if (credentials.unknownProtocolsOnly) {
+    const offered = parseSubprotocols(req.headers['sec-websocket-protocol']);
+    const offers = tokenOffers(offered);
+    if (offered.length > 0 && offers.length === 0) {
       log('upgrade rejected 400: no supported subprotocol offered');
       return rejectUpgrade(
         socket,
@@ -195,18 +203,18 @@ export async function startReferenceServer(
         'Unsupported subprotocol; offer jwt.TOKEN, jwt-auth.TOKEN or bearer.TOKEN',
       );
     }
-    if (credentials.protocol !== null) echoedProtocols.set(req, credentials.protocol);
-
-    const verdict: TokenVerdict =
+    const verify: TokenVerifier =
       scenario === 'auth_fail'
-        ? { ok: false, reason: 'Token rejected (auth_fail scenario)' }
-        : await verifyToken(credentials.token, options.jwtSecret);
+        ? () => Promise.resolve({ ok: false, reason: 'Token rejected (auth_fail scenario)' })
+        : (token) => verifyToken(token, options.jwtSecret);
+    const auth = await authenticateUpgrade(req.headers, offers, url, verify);
+    if (auth.protocol !== null) echoedProtocols.set(req, auth.protocol);
     if (closing !== null || socket.destroyed) {
       socket.destroy();
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) =>
-      onWebSocket(ws, scenario, credentials.source ?? 'none', verdict, url.pathname),
+      onWebSocket(ws, scenario, auth.source ?? 'none', auth.verdict, url.pathname),
     );
   };
 
