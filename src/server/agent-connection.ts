@@ -10,6 +10,7 @@ import {
   buildPong,
   isRecord,
 } from './messages.js';
+import { ConnectionHandshake, type HandshakeMode } from './handshake.js';
 import { OutputGate, type OutputGateOptions } from './output-gate.js';
 import type { ScenarioName } from './scenarios.js';
 
@@ -21,6 +22,8 @@ export interface AgentConnectionOptions {
   scenario: ScenarioName;
   stepDelayMs: number;
   heartbeatMs: number;
+  /** Whether triggers wait for the handshake of current servers. */
+  handshake: HandshakeMode;
   /** Runs one client may have going at once; a trigger past it is refused with TOO_MANY_RUNS. */
   maxRunsInFlight: number;
   /** How much the client may leave unread, and what happens when it reads nothing for too long. */
@@ -37,6 +40,7 @@ export class AgentConnection {
   private readonly ws: WebSocket;
   private readonly options: AgentConnectionOptions;
   private readonly gate: OutputGate;
+  private readonly handshake: ConnectionHandshake;
   private readonly timers = new Set<NodeJS.Timeout>();
   private runsInFlight = 0;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -52,6 +56,7 @@ export class AgentConnection {
     this.userId = options.userId;
     this.scenario = options.scenario;
     this.gate = new OutputGate(options.ws, options.output);
+    this.handshake = new ConnectionHandshake(options.handshake, randomUUID);
   }
 
   /** True while the socket is open and the connection has not been disposed. */
@@ -63,7 +68,9 @@ export class AgentConnection {
   start(): void {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('close', () => this.dispose());
-    this.sendJson(buildConnectionEstablished(this.userId, this.connectionId, Date.now()));
+    const now = Date.now();
+    this.sendJson(buildConnectionEstablished(this.userId, this.connectionId, now));
+    for (const frame of this.handshake.opening(now)) this.sendJson(frame);
   }
 
   /** Sends one JSON frame once the client has read enough, if the socket is still open then. */
@@ -102,11 +109,15 @@ export class AgentConnection {
       );
       return;
     }
-    if (frame.type === 'ping') {
+    const answer = this.handshake.answer(frame, Date.now());
+    if (answer !== null) {
+      for (const reply of answer) this.sendJson(reply);
+    } else if (frame.type === 'ping') {
       this.sendJson(buildPong(this.userId, Date.now()));
-    } else if (isTriggerType(frame.type)) {
+    } else if (isTriggerType(frame.type) && this.handshake.complete) {
       this.startRun(frame, text);
     } else {
+      // Like any message without a handler, a trigger before the handshake is over only gets an ack.
       this.sendJson(buildAck(frame.type, this.userId, Date.now()));
     }
   }
@@ -125,8 +136,7 @@ export class AgentConnection {
     const steps = buildRunFlow(
       this.scenario,
       {
-        threadId: trigger.threadId ?? randomUUID(),
-        runId: trigger.runId ?? randomUUID(),
+        ...this.handshake.idsFor(trigger, randomUUID),
         userId: this.userId,
         message: trigger.message,
         triggerText: text,

@@ -32,6 +32,8 @@ export interface ReferenceServerOptions {
   stepDelayMs?: number;
   /** Milliseconds between heartbeats in the scenarios that idle; default 1000. */
   heartbeatMs?: number;
+  /** Send handshake_response after connection_established and run agents once it is acknowledged. */
+  handshake?: boolean;
   /** Largest frame accepted from a client, in bytes; a larger one closes it with 1009. Default 1 MiB. */
   maxFrameBytes?: number;
   /** Bytes a client may leave unread before the server waits for it (sends and reads nothing); default 1 MiB. */
@@ -156,6 +158,8 @@ export async function startReferenceServer(
       scenario,
       stepDelayMs,
       heartbeatMs,
+      handshake:
+        scenario === 'handshake_never' ? 'never' : options.handshake === true ? 'on' : 'off',
       maxRunsInFlight,
       output: {
         maxUnreadBytes,

@@ -123,6 +123,11 @@ export const SCENARIOS = [
     name: 'frontend_shape',
     description: "What the web client reads: details under payload, the server's own run_id.",
   },
+  {
+    name: 'handshake_never',
+    description:
+      'connection_established, then no handshake_response although the client waits for one; triggers only get an ack.',
+  },
 ] as const satisfies readonly { name: string; description: string }[];
 
 /** Name of one reference-server scenario. */

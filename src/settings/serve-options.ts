@@ -44,6 +44,12 @@ export const SERVE_OPTIONS = [
     default: '200ms',
   },
   {
+    key: 'handshake',
+    flags: '--handshake',
+    help: 'send handshake_response after connection_established; run agents once acknowledged',
+    group: 'Server',
+  },
+  {
     key: 'maxFrameSize',
     flags: '--max-frame-size <size>',
     help: 'largest frame accepted from a client; a larger one is closed with 1009',
@@ -67,6 +73,8 @@ export interface ServeSettings {
   /** The secret given, or null when `serve` makes one up. */
   jwtSecret: string | null;
   stepDelayMs: number;
+  /** Whether connections start with the handshake of current servers. */
+  handshake: boolean;
   /** Largest frame accepted from a client, in bytes. */
   maxFrameBytes: number;
 }
@@ -80,6 +88,7 @@ export function resolveServeSettings(flags: ServeFlags): ServeSettings {
     scenario: parseScenario(given.scenario),
     jwtSecret: given.jwtSecret ?? null,
     stepDelayMs: given.stepDelay,
+    handshake: given.handshake === true,
     maxFrameBytes: given.maxFrameSize,
   };
 }

@@ -100,6 +100,32 @@ describe('ws-validate serve', () => {
     expect(await served.exited).toBe(0);
   });
 
+  it('starts every connection with the handshake under --handshake', async () => {
+    const served = await startServe(['--handshake', '--step-delay', '0']);
+    expect(served.stderr()).toMatch(/\(scenario: happy, handshake\)/);
+    const client = new WebSocket(served.url, {
+      headers: { Authorization: `Bearer ${served.token}` },
+    });
+    const types: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.on('error', reject);
+      client.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+        types.push(frame.type);
+        if (frame.type === 'handshake_response') {
+          client.send(
+            JSON.stringify({ type: 'handshake_acknowledged', thread_id: frame.thread_id }),
+          );
+        }
+        if (frame.type === 'handshake_complete') resolve();
+      });
+    });
+    client.close();
+    expect(types).toEqual(['connection_established', 'handshake_response', 'handshake_complete']);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
   it('closes a client frame over --max-frame-size with 1009', async () => {
     const served = await startServe(['--max-frame-size', '2KiB']);
     const open = (): Promise<WebSocket> =>

@@ -403,6 +403,22 @@ const checks: Record<ScenarioName, () => Promise<void>> = {
     expect(field(error, 'status')).toBe('error');
   },
 
+  async handshake_never() {
+    const client = await connect('handshake_never');
+    expect(await client.collect(150)).toEqual([]);
+    client.sendJson(canonicalTrigger());
+    expect(await client.nextJson()).toMatchObject({
+      type: 'ack',
+      received_type: 'agent_execution',
+    });
+    client.sendJson({ type: 'handshake_acknowledged', thread_id: 'anything' });
+    expect(await client.nextJson()).toMatchObject({
+      type: 'ack',
+      received_type: 'handshake_acknowledged',
+    });
+    expect(await client.collect(150)).toEqual([]);
+  },
+
   async cross_talk() {
     // The leak goes to the newest other live connection, not to older ones.
     const older = await connect('happy', 'user-older');

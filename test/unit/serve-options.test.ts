@@ -17,6 +17,7 @@ describe('the options of serve', () => {
       scenario: 'happy',
       jwtSecret: null,
       stepDelayMs: 200,
+      handshake: false,
       maxFrameBytes: 1024 * 1024,
     });
   });
@@ -30,6 +31,7 @@ describe('the options of serve', () => {
         stepDelay: 0,
         jwtSecret: 's',
         maxFrameSize: 2048,
+        handshake: true,
       }),
     ).toEqual({
       host: '::1',
@@ -37,6 +39,7 @@ describe('the options of serve', () => {
       scenario: 'drop',
       jwtSecret: 's',
       stepDelayMs: 0,
+      handshake: true,
       maxFrameBytes: 2048,
     });
   });

@@ -15,6 +15,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       scenario,
       jwtSecret: secret,
       stepDelayMs: settings.stepDelayMs,
+      handshake: settings.handshake,
       maxFrameBytes: settings.maxFrameBytes,
       log: (line) => void io.stderr.write(`${line}\n`),
     })
@@ -22,7 +23,10 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       throw listenError(error, host, port);
     });
   io.stdout.write(`${running.url}\n`);
-  io.stderr.write(`reference agent server listening on ${running.url} (scenario: ${scenario})\n`);
+  const handshake = settings.handshake ? ', handshake' : '';
+  io.stderr.write(
+    `reference agent server listening on ${running.url} (scenario: ${scenario}${handshake})\n`,
+  );
   if (settings.jwtSecret === null) {
     // A throwaway secret for a local server: the token is the only way in, so it is shown.
     const token = await server.mintServerToken(secret, { sub: 'ws-validate-user' });
