@@ -12,6 +12,7 @@ import {
 } from './messages.js';
 import { ConnectionHandshake, type HandshakeMode } from './handshake.js';
 import { OutputGate, type OutputGateOptions } from './output-gate.js';
+import { answerTestFramework, buildTestFrameworkEstablished } from './test-framework.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** What one authenticated connection needs from its server. */
@@ -69,7 +70,9 @@ export class AgentConnection {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('close', () => this.dispose());
     const now = Date.now();
-    this.sendJson(buildConnectionEstablished(this.userId, this.connectionId, now));
+    const established =
+      this.scenario === 'test_server' ? buildTestFrameworkEstablished : buildConnectionEstablished;
+    this.sendJson(established(this.userId, this.connectionId, now));
     for (const frame of this.handshake.opening(now)) this.sendJson(frame);
   }
 
@@ -114,6 +117,10 @@ export class AgentConnection {
       for (const reply of answer) this.sendJson(reply);
     } else if (frame.type === 'ping') {
       this.sendJson(buildPong(this.userId, Date.now()));
+    } else if (this.scenario === 'test_server') {
+      const reply = answerTestFramework(frame);
+      if ('chat' in reply) this.startRun(frame, text);
+      else this.sendJson(reply.reply);
     } else if (isTriggerType(frame.type) && this.handshake.complete) {
       this.startRun(frame, text);
     } else {

@@ -6,6 +6,7 @@ import type { EventBuilder, EventBuilders, EventName, RunContext } from './shape
 import { flatBuilders } from './shapes/flat.js';
 import { frontendBuilders } from './shapes/frontend.js';
 import { suiteFlatBuilders } from './shapes/suite-flat.js';
+import { testFrameworkBuilders } from './shapes/test-framework.js';
 import { wrappedBuilders } from './shapes/wrapped.js';
 
 /** Milliseconds between events in the `slow_trickle` scenario. */
@@ -13,6 +14,9 @@ export const SLOW_TRICKLE_STEP_MS = 3000;
 
 /** Size in bytes of the `oversized` scenario's text frame (32 MiB). */
 export const OVERSIZED_FRAME_BYTES = 32 * 1024 * 1024;
+
+/** Milliseconds between the events of the `test_server` scenario's chat (docs/protocol.md section 9). */
+export const TEST_FRAMEWORK_STEP_MS = 100;
 
 /** Requests shorter than this many characters end in agent_error (docs/protocol.md section 7). */
 export const MIN_REQUEST_LENGTH = 10;
@@ -71,6 +75,11 @@ export function buildRunFlow(
       },
       { delayMs: 0, action: 'heartbeats', on: true },
     ];
+  }
+
+  if (scenario === 'test_server') {
+    const t = testFrameworkBuilders(run);
+    return EVENT_ORDER.map((n, i) => event(t[n], i === 0 ? 0 : TEST_FRAMEWORK_STEP_MS));
   }
 
   const c = canonicalBuilders(run);

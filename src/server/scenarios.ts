@@ -128,6 +128,11 @@ export const SCENARIOS = [
     description:
       'connection_established, then no handshake_response although the client waits for one; triggers only get an ack.',
   },
+  {
+    name: 'test_server',
+    description:
+      "The backend's test-framework server: flat connection_established, echo for unknown types, five flat events for a chat.",
+  },
 ] as const satisfies readonly { name: string; description: string }[];
 
 /** Name of one reference-server scenario. */

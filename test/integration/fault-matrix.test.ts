@@ -94,6 +94,9 @@ const MATRIX: Record<ScenarioName, Expectation> = {
   frontend_shape: fail(['shape_drift']),
   // The trigger goes out on open and, the handshake never having been made, only gets an ack.
   handshake_never: fail(['ack_only'], FIRST),
+  // agent_execution is not a message type the test framework's server knows: it comes back as
+  // {"type":"echo","original_message":...}, which the echo diagnosis does not recognise (yet).
+  test_server: fail([], FIRST),
 };
 
 interface ReportShape {

@@ -403,6 +403,62 @@ const checks: Record<ScenarioName, () => Promise<void>> = {
     expect(field(error, 'status')).toBe('error');
   },
 
+  async test_server() {
+    const token = await signTestToken(SECRET, { sub: 'user-test-framework' });
+    const client = await pool.open(`${server.url}?scenario=test_server`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const established = await client.nextJson();
+    expect(established).toMatchObject({
+      type: 'connection_established',
+      user_id: 'user-test-framework',
+      connection_id: expect.any(String) as string,
+      server_time: expect.any(String) as string,
+      message: expect.any(String) as string,
+    });
+    expect(established).not.toHaveProperty('data');
+
+    const sent = canonicalTrigger();
+    client.sendJson(sent);
+    expect(await client.nextJson()).toEqual({ type: 'echo', original_message: sent });
+    for (const empty of [
+      { type: 'user_message', payload: { text: 'Generate brief test response' } },
+      { type: 'chat', payload: {} },
+      { type: 'chat' },
+    ]) {
+      client.sendJson(empty);
+      expect(await client.nextJson()).toEqual({ type: 'error', message: 'Empty message content' });
+    }
+
+    client.sendJson({ type: 'chat', payload: { content: 'Generate brief test response' } });
+    const events: JsonFrame[] = [];
+    const arrivals: number[] = [];
+    while (events.length < 5) {
+      events.push(await client.nextJson());
+      arrivals.push(Date.now());
+    }
+    expect(events.map((e) => e.type)).toEqual([...FIVE_EVENTS]);
+    for (const [i, event] of events.entries()) {
+      expect(event.event).toBe(event.type);
+      expect(event.user_id).toBe('user-test-framework');
+      expect(Number.isInteger(event.timestamp)).toBe(false);
+      expect(Math.abs((event.timestamp as number) - Date.now() / 1000)).toBeLessThan(5);
+      for (const id of ['run_id', 'thread_id', 'data', 'correlation_id']) {
+        expect(event).not.toHaveProperty(id);
+      }
+      if (i > 0) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(90);
+    }
+    expect(events[2]?.tool_name).toBe('data_helper');
+    expect(events[2]?.parameters).toBeTypeOf('object');
+    expect(events[3]?.tool_name).toBe('data_helper');
+    expect(events[3]?.result).toMatchObject({ success: true });
+    expect(events[4]).toMatchObject({
+      agent_name: 'data_helper',
+      final_response: expect.any(String) as string,
+    });
+    expect(await client.collect(150)).toEqual([]);
+  },
+
   async handshake_never() {
     const client = await connect('handshake_never');
     expect(await client.collect(150)).toEqual([]);
