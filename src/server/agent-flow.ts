@@ -128,6 +128,15 @@ export function buildRunFlow(
       );
     case 'bridge_shape':
       return all(bridgeBuilders(run));
+    case 'bridge_partial': {
+      // The other three are lost to exceptions the emitter catches and logs (PROTOCOL.md section 9).
+      const b = bridgeBuilders(run);
+      return [
+        event(b.agent_started),
+        event(b.tool_executing),
+        { delayMs: 0, action: 'heartbeats', on: true },
+      ];
+    }
     case 'flat_shape':
       return all(flatBuilders(run));
     case 'wrapped':

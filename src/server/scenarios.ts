@@ -133,6 +133,11 @@ export const SCENARIOS = [
     description:
       "The backend's test-framework server: flat connection_established, echo for unknown types, five flat events for a chat.",
   },
+  {
+    name: 'bridge_partial',
+    description:
+      'What the agent bridge puts on the wire at the studied revision: agent_started and tool_executing (bridge shape), then heartbeats.',
+  },
 ] as const satisfies readonly { name: string; description: string }[];
 
 /** Name of one reference-server scenario. */

@@ -97,6 +97,8 @@ const MATRIX: Record<ScenarioName, Expectation> = {
   // agent_execution is not a message type the test framework's server knows: it comes back as
   // {"type":"echo","original_message":...}, which the echo diagnosis does not recognise (yet).
   test_server: fail([], FIRST),
+  // Two bridge-shaped events, then heartbeats: missing events and shape drift once the total runs out.
+  bridge_partial: fail(['shape_drift'], TOTAL),
 };
 
 interface ReportShape {

@@ -403,6 +403,18 @@ const checks: Record<ScenarioName, () => Promise<void>> = {
     expect(field(error, 'status')).toBe('error');
   },
 
+  async bridge_partial() {
+    const { client, trigger: sent } = await trigger('bridge_partial');
+    const frames = jsonFrames(await until(client, 'tool_executing', HEARTBEAT_MS * 6));
+    expect(frames[0]).toMatchObject({ type: 'agent_started', run_id: sent.run_id });
+    expect(frames[1]).toMatchObject({ type: 'tool_executing', tool_name: 'data_helper' });
+    for (const frame of frames.slice(0, 2)) expect(frame).not.toHaveProperty('thread_id');
+    expect(field(frames[1], 'parameters')).toBeTypeOf('object');
+    const rest = frames.slice(2);
+    expect(rest.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(rest.map((f) => f.type))).toEqual(new Set(['heartbeat']));
+  },
+
   async test_server() {
     const token = await signTestToken(SECRET, { sub: 'user-test-framework' });
     const client = await pool.open(`${server.url}?scenario=test_server`, {
