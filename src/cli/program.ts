@@ -29,7 +29,7 @@ import {
   type SchemasFlags,
 } from '../settings/subcommand-options.js';
 import { createRedactor } from '../shared/redact.js';
-import { SCENARIOS } from '../server/scenarios.js';
+import { scenariosOf, SERVER_PROTOCOLS } from '../server/scenarios.js';
 import { SERVE_OPTIONS, type ServeFlags } from '../settings/serve-options.js';
 
 function addOptions(command: Command, rows: readonly FlagOption[]): Command {
@@ -213,9 +213,13 @@ function editDistance(a: string, b: string): number {
 }
 
 function scenarioHelp(): string {
-  const width = Math.max(...SCENARIOS.map((s) => s.name.length));
-  const rows = SCENARIOS.map((s) => `  ${s.name.padEnd(width)}  ${s.description}`);
-  return `\nScenarios (also per connection: ?scenario=NAME on the URL):\n${rows.join('\n')}\n`;
+  const sections = SERVER_PROTOCOLS.map((protocol) => {
+    const scenarios = scenariosOf(protocol);
+    const width = Math.max(...scenarios.map((s) => s.name.length));
+    const rows = scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.description}`);
+    return `\nScenarios of --protocol ${protocol} (also per connection: ?scenario=NAME on the URL):\n${rows.join('\n')}\n`;
+  });
+  return sections.join('');
 }
 
 const EXIT_CODE_HELP = `

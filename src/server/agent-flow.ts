@@ -2,6 +2,7 @@ import { buildAck, GOLDEN_PATH_EVENTS } from './messages.js';
 import type { ScenarioName } from './scenarios.js';
 import { bridgeBuilders } from './shapes/bridge.js';
 import { buildAgentError, canonicalBuilders } from './shapes/canonical.js';
+import type { FlowStep } from './flow-player.js';
 import type { EventBuilder, EventBuilders, EventName, RunContext } from './shapes/data-helper.js';
 import { flatBuilders } from './shapes/flat.js';
 import { frontendBuilders } from './shapes/frontend.js';
@@ -20,18 +21,6 @@ export const TEST_FRAMEWORK_STEP_MS = 100;
 
 /** Requests shorter than this many characters end in agent_error (docs/protocol.md section 7). */
 export const MIN_REQUEST_LENGTH = 10;
-
-/** One thing the flow does after waiting `delayMs` from the previous step. */
-export type FlowStep = { delayMs: number } & (
-  | { action: 'json'; agentEvent: boolean; build: EventBuilder }
-  | { action: 'text'; text: string }
-  | { action: 'binary'; data: Buffer }
-  | { action: 'oversized'; build: () => Buffer }
-  | { action: 'leak'; build: EventBuilder }
-  | { action: 'close'; code: number; reason: string }
-  | { action: 'drop' }
-  | { action: 'heartbeats'; on: boolean }
-);
 
 const EVENT_ORDER: readonly EventName[] = GOLDEN_PATH_EVENTS;
 

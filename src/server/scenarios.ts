@@ -1,3 +1,5 @@
+import { AG_UI_SCENARIOS } from './ag-ui/scenarios.js';
+
 /** Every scenario the reference server can play, each breaking exactly one thing relative to `happy`. */
 export const SCENARIOS = [
   {
@@ -146,4 +148,17 @@ export type ScenarioName = (typeof SCENARIOS)[number]['name'];
 /** True when `s` names a scenario of the reference server. */
 export function isScenarioName(s: string): s is ScenarioName {
   return SCENARIOS.some((scenario) => scenario.name === s);
+}
+
+/** The protocols the reference server speaks: the agent backend's (PROTOCOL.md) and AG-UI. */
+export const SERVER_PROTOCOLS = ['netra', 'ag-ui'] as const;
+
+/** Name of a protocol the reference server speaks. */
+export type ServerProtocol = (typeof SERVER_PROTOCOLS)[number];
+
+/** The scenarios of a protocol, with what each does. */
+export function scenariosOf(
+  protocol: ServerProtocol,
+): readonly { name: string; description: string }[] {
+  return protocol === 'ag-ui' ? AG_UI_SCENARIOS : SCENARIOS;
 }

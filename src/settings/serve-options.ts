@@ -1,7 +1,14 @@
 import { UsageError } from '../shared/errors.js';
 import { longFlag, type FlagOption, type FlagsOf } from './option-row.js';
-import { parseCount, parseDuration, parseScenario, parseSize } from './parse.js';
-import type { ScenarioName } from '../server/scenarios.js';
+import { oneOf } from './option-row.js';
+import { parseCount, parseDuration, parseSize } from './parse.js';
+import {
+  scenariosOf,
+  SERVER_PROTOCOLS,
+  type ScenarioName,
+  type ServerProtocol,
+} from '../server/scenarios.js';
+import type { AgUiScenarioName } from '../server/ag-ui/scenarios.js';
 
 /** The options of `ws-validate serve`, each declared once: commander's options and their defaults. */
 export const SERVE_OPTIONS = [
@@ -21,9 +28,17 @@ export const SERVE_OPTIONS = [
     default: '8765',
   },
   {
+    key: 'protocol',
+    flags: '--protocol <name>',
+    help: `the protocol spoken: ${oneOf(SERVER_PROTOCOLS)}`,
+    group: 'Server',
+    parse: parseProtocol,
+    default: 'netra',
+  },
+  {
     key: 'scenario',
     flags: '--scenario <name>',
-    help: 'fault scenario for every connection',
+    help: "fault scenario for every connection, one of the protocol's",
     group: 'Server',
     default: 'happy',
   },
@@ -69,7 +84,8 @@ export type ServeFlags = FlagsOf<Row>;
 export interface ServeSettings {
   host: string;
   port: number;
-  scenario: ScenarioName;
+  protocol: ServerProtocol;
+  scenario: ScenarioName | AgUiScenarioName;
   /** The secret given, or null when `serve` makes one up. */
   jwtSecret: string | null;
   stepDelayMs: number;
@@ -82,10 +98,21 @@ export interface ServeSettings {
 /** Applies the defaults to the flags of `serve` and checks what needs more than one flag. */
 export function resolveServeSettings(flags: ServeFlags): ServeSettings {
   const given = withDefaults(flags);
+  const { protocol } = given;
+  if (protocol === 'ag-ui' && given.handshake === true) {
+    throw new UsageError(
+      'HANDSHAKE_NOT_AG_UI',
+      '--handshake belongs to the netra protocol, not to ag-ui',
+      {
+        hint: 'leave out --handshake, or --protocol ag-ui',
+      },
+    );
+  }
   return {
     host: given.host,
     port: given.port,
-    scenario: parseScenario(given.scenario),
+    protocol,
+    scenario: parseServeScenario(given.scenario, protocol),
     jwtSecret: given.jwtSecret ?? null,
     stepDelayMs: given.stepDelay,
     handshake: given.handshake === true,
@@ -113,4 +140,24 @@ function parseSecret(text: string, source: string): string {
     });
   }
   return text;
+}
+
+function parseProtocol(text: string, source: string): ServerProtocol {
+  const protocol = SERVER_PROTOCOLS.find((name) => name === text);
+  if (protocol !== undefined) return protocol;
+  throw new UsageError('UNKNOWN_PROTOCOL', `${source}: "${text}" is not a protocol of the server`, {
+    hint: `use ${oneOf(SERVER_PROTOCOLS)}`,
+  });
+}
+
+// Each protocol has its own scenarios: the one given must be the protocol's.
+function parseServeScenario(
+  text: string,
+  protocol: ServerProtocol,
+): ScenarioName | AgUiScenarioName {
+  const names = scenariosOf(protocol).map((scenario) => scenario.name);
+  if (names.includes(text)) return text as ScenarioName | AgUiScenarioName;
+  throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown ${protocol} scenario "${text}"`, {
+    hint: `use one of ${names.join(', ')} (see ws-validate serve --help)`,
+  });
 }

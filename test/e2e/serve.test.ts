@@ -102,7 +102,7 @@ describe('ws-validate serve', () => {
 
   it('starts every connection with the handshake under --handshake', async () => {
     const served = await startServe(['--handshake', '--step-delay', '0']);
-    expect(served.stderr()).toMatch(/\(scenario: happy, handshake\)/);
+    expect(served.stderr()).toMatch(/\(netra, scenario: happy, handshake\)/);
     const client = new WebSocket(served.url, {
       headers: { Authorization: `Bearer ${served.token}` },
     });
@@ -122,6 +122,41 @@ describe('ws-validate serve', () => {
     });
     client.close();
     expect(types).toEqual(['connection_established', 'handshake_response', 'handshake_complete']);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('speaks AG-UI under --protocol ag-ui', async () => {
+    const served = await startServe(['--protocol', 'ag-ui', '--step-delay', '0']);
+    expect(served.stderr()).toMatch(/\(ag-ui, scenario: happy\)/);
+    const client = new WebSocket(served.url, {
+      headers: { Authorization: `Bearer ${served.token}` },
+    });
+    const types: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.on('error', reject);
+      client.on('open', () =>
+        client.send(
+          JSON.stringify({
+            threadId: 'thread-1',
+            runId: 'run-1',
+            messages: [{ id: 'm1', role: 'user', content: 'Which data do you need?' }],
+            tools: [],
+            context: [],
+            state: {},
+            forwardedProps: {},
+          }),
+        ),
+      );
+      client.on('message', (data: Buffer) => {
+        const event = JSON.parse(data.toString()) as Record<string, unknown>;
+        types.push(event.type);
+        if (event.type === 'RUN_FINISHED') resolve();
+      });
+    });
+    client.close();
+    expect(types[0]).toBe('RUN_STARTED');
+    expect(types).toContain('TOOL_CALL_RESULT');
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
   });

@@ -14,6 +14,7 @@ describe('the options of serve', () => {
     expect(resolveServeSettings({})).toEqual({
       host: '127.0.0.1',
       port: 8765,
+      protocol: 'netra',
       scenario: 'happy',
       jwtSecret: null,
       stepDelayMs: 200,
@@ -36,6 +37,7 @@ describe('the options of serve', () => {
     ).toEqual({
       host: '::1',
       port: 0,
+      protocol: 'netra',
       scenario: 'drop',
       jwtSecret: 's',
       stepDelayMs: 0,
@@ -51,5 +53,33 @@ describe('serve with bad values', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: --jwt-secret: the secret is empty\nhint: .+\n$/);
+  });
+});
+
+describe('serve --protocol', () => {
+  it('takes the AG-UI scenarios under ag-ui', () => {
+    expect(resolveServeSettings({ protocol: 'ag-ui', scenario: 'run_error' })).toMatchObject({
+      protocol: 'ag-ui',
+      scenario: 'run_error',
+    });
+    expect(resolveServeSettings({}).protocol).toBe('netra');
+  });
+
+  it.each([
+    [['--protocol', 'graphql'], /^error: --protocol: "graphql" is not a protocol of the server\n/],
+    [
+      ['--protocol', 'ag-ui', '--scenario', 'bridge_shape'],
+      /^error: --scenario: unknown ag-ui scenario "bridge_shape"\nhint: use one of happy, unclosed_tool, /,
+    ],
+    [['--scenario', 'run_error'], /^error: --scenario: unknown netra scenario "run_error"\n/],
+    [
+      ['--protocol', 'ag-ui', '--handshake'],
+      /^error: --handshake belongs to the netra protocol, not to ag-ui\n/,
+    ],
+  ])('refuses %j as a usage error', async (args, message) => {
+    const result = await runCli(['serve', '--port', '0', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/\nhint: .+\n$/);
   });
 });

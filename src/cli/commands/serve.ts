@@ -6,12 +6,13 @@ import { resolveServeSettings, type ServeFlags } from '../../settings/serve-opti
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
   const settings = resolveServeSettings(flags);
   const server = await import('../../server/index.js');
-  const { host, port, scenario } = settings;
+  const { host, port, protocol, scenario } = settings;
   const secret = settings.jwtSecret ?? server.generateSecret();
   const running = await server
     .startReferenceServer({
       host,
       port,
+      protocol,
       scenario,
       jwtSecret: secret,
       stepDelayMs: settings.stepDelayMs,
@@ -25,7 +26,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   io.stdout.write(`${running.url}\n`);
   const handshake = settings.handshake ? ', handshake' : '';
   io.stderr.write(
-    `reference agent server listening on ${running.url} (scenario: ${scenario}${handshake})\n`,
+    `reference agent server listening on ${running.url} (${protocol}, scenario: ${scenario}${handshake})\n`,
   );
   if (settings.jwtSecret === null) {
     // A throwaway secret for a local server: the token is the only way in, so it is shown.
