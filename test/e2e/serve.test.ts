@@ -157,6 +157,7 @@ describe('ws-validate serve', () => {
     client.close();
     expect(types[0]).toBe('RUN_STARTED');
     expect(types).toContain('TOOL_CALL_RESULT');
+    expect(served.stderr()).not.toMatch(/^try: /m);
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
   });

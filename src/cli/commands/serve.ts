@@ -32,7 +32,10 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
     // A throwaway secret for a local server: the token is the only way in, so it is shown.
     const token = await server.mintServerToken(secret, { sub: 'ws-validate-user' });
     io.stderr.write(`token (valid 1h): ${token}\n`);
-    io.stderr.write(`try: ws-validate --url ${running.url} --token ${token}\n`);
+    // The validator's contract is the netra protocol's; an AG-UI server needs an AG-UI client.
+    if (protocol === 'netra') {
+      io.stderr.write(`try: ws-validate --url ${running.url} --token ${token}\n`);
+    }
   }
   io.stderr.write('press Ctrl-C to stop\n');
   await new Promise<void>((resolve) => {
