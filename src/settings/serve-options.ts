@@ -1,6 +1,5 @@
 import { UsageError } from '../shared/errors.js';
-import { longFlag, type FlagOption, type FlagsOf } from './option-row.js';
-import { oneOf } from './option-row.js';
+import { longFlag, oneOf, type FlagOption, type FlagsOf } from './option-row.js';
 import { parseCount, parseDuration, parseSize } from './parse.js';
 import {
   scenariosOf,
@@ -104,7 +103,7 @@ export function resolveServeSettings(flags: ServeFlags): ServeSettings {
       'HANDSHAKE_NOT_AG_UI',
       '--handshake belongs to the netra protocol, not to ag-ui',
       {
-        hint: 'leave out --handshake, or --protocol ag-ui',
+        hint: 'leave out --handshake (AG-UI has no handshake), or use --protocol netra',
       },
     );
   }
