@@ -118,7 +118,7 @@ export function buildRunFlow(
     case 'bridge_shape':
       return all(bridgeBuilders(run));
     case 'bridge_partial': {
-      // The other three are lost to exceptions the emitter catches and logs (PROTOCOL.md section 9).
+      // The other three are lost to exceptions the emitter catches and logs (docs/protocol.md section 9).
       const b = bridgeBuilders(run);
       return [
         event(b.agent_started),

@@ -1,7 +1,7 @@
 import { buildErrorMessage, toEpochSeconds } from './messages.js';
 
 /**
- * How a connection treats the handshake of current servers (PROTOCOL.md section 9): `off` has none
+ * How a connection treats the handshake of current servers (docs/protocol.md section 9): `off` has none
  * (the servers of the studied revision), `on` sends handshake_response and runs agents once it is
  * acknowledged, `never` waits for a handshake it never starts.
  */

@@ -150,7 +150,7 @@ export function isScenarioName(s: string): s is ScenarioName {
   return SCENARIOS.some((scenario) => scenario.name === s);
 }
 
-/** The protocols the reference server speaks: the agent backend's (PROTOCOL.md) and AG-UI. */
+/** The protocols the reference server speaks: the agent backend's (docs/protocol.md) and AG-UI. */
 export const SERVER_PROTOCOLS = ['netra', 'ag-ui'] as const;
 
 /** Name of a protocol the reference server speaks. */

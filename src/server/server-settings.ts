@@ -14,7 +14,7 @@ export interface ReferenceServerOptions {
   port?: number;
   /** WebSocket path; default `/ws`. `/api/v1/websocket` is always an alias. */
   path?: string;
-  /** The protocol spoken: `netra` (PROTOCOL.md, the default) or `ag-ui`. */
+  /** The protocol spoken: `netra` (docs/protocol.md, the default) or `ag-ui`. */
   protocol?: ServerProtocol;
   /** Scenario for every connection; default `happy`. A connection's `?scenario=NAME` overrides it. */
   scenario?: ScenarioName | AgUiScenarioName;
