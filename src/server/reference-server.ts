@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { AgUiConnection } from './ag-ui/ag-ui-connection.js';
 import type { AgUiScenarioName } from './ag-ui/scenarios.js';
 import { AgentConnection } from './agent-connection.js';
 import { escapeControlCharacters } from './log-text.js';
@@ -41,6 +40,8 @@ export async function startReferenceServer(
 ): Promise<ReferenceServer> {
   const settings = resolveServerSettings(options);
   const { host, path, protocol } = settings;
+  // The AG-UI side is loaded only by a server that speaks it.
+  const agUi = protocol === 'ag-ui' ? await import('./ag-ui/ag-ui-connection.js') : null;
   // Client text (a ?scenario=, a token's sub, an error) reaches these lines: escaped once, here.
   const log = (line: string): void => options.log?.(escapeControlCharacters(line));
 
@@ -96,9 +97,9 @@ export async function startReferenceServer(
       },
     };
     const { stepDelayMs, maxRunsInFlight } = settings;
-    if (protocol === 'ag-ui') {
+    if (agUi !== null) {
       const agUiScenario = scenario as AgUiScenarioName;
-      return new AgUiConnection({
+      return new agUi.AgUiConnection({
         ws,
         scenario: agUiScenario,
         stepDelayMs,
