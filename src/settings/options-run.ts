@@ -1,0 +1,110 @@
+import {
+  NAMED_TRIGGERS,
+  durationOption,
+  durationOrZeroOption,
+  parseCount,
+  parseSize,
+} from './parse.js';
+import { oneOf, type OptionRow } from './option-row.js';
+
+/** The options of the run itself: its trigger, its budgets and its contract. */
+export const RUN_ROWS = [
+  {
+    key: 'trigger',
+    flags: '--trigger <name|file>',
+    help: `${oneOf(NAMED_TRIGGERS)}, or a JSON template file`,
+    group: 'Trigger',
+    helpDefault: "the first profile's trigger, else agent_execution",
+    config: 'string',
+    file: true,
+  },
+  {
+    key: 'message',
+    flags: '--message <text>',
+    help: 'the request sent to the agent',
+    group: 'Trigger',
+    // The request message of the canonical trigger (docs/protocol.md section 4); too long for --help.
+    default: 'Generate brief test response with tool usage',
+    helpDefault: false,
+    config: 'string',
+  },
+  {
+    key: 'agent',
+    flags: '--agent <type>',
+    help: 'agent_type to run',
+    group: 'Trigger',
+    default: 'data_helper',
+    config: 'string',
+  },
+  // The budgets' defaults are those of docs/protocol.md section 5.
+  {
+    key: 'timeout',
+    flags: '--timeout <duration>',
+    help: 'total budget, e.g. 30s',
+    group: 'Budgets',
+    parse: durationOption,
+    default: '30s',
+    config: 'string',
+  },
+  {
+    key: 'firstEventTimeout',
+    flags: '--first-event-timeout <duration>',
+    help: 'budget for the first agent event',
+    group: 'Budgets',
+    parse: durationOption,
+    default: '15s',
+    config: 'string',
+  },
+  {
+    key: 'connectTimeout',
+    flags: '--connect-timeout <duration>',
+    help: 'budget for the connection',
+    group: 'Budgets',
+    parse: durationOption,
+    default: '10s',
+    config: 'string',
+  },
+  {
+    key: 'grace',
+    flags: '--grace <duration>',
+    help: 'how long to listen after the terminal event',
+    group: 'Budgets',
+    // No grace period at all is a choice; every other budget must leave some time.
+    parse: durationOrZeroOption,
+    default: '300ms',
+    config: 'string',
+  },
+  {
+    key: 'retries',
+    flags: '--retries <n>',
+    help: 'retry connection failures n times, with backoff',
+    group: 'Budgets',
+    parse: (text, source) => parseCount(text, source, 0, 20),
+    default: '0',
+  },
+  {
+    key: 'profile',
+    flags: '--profile <name|dir>',
+    help: 'contract profile: canonical, bridge, flat, frontend, all, a profile folder, or a comma list',
+    group: 'Contract',
+    helpDefault: 'canonical',
+    repeatable: true,
+    config: 'strings',
+  },
+  {
+    key: 'schemas',
+    flags: '--schemas <dir>',
+    help: "JSON Schema directory, in place of the first profile's schemas",
+    group: 'Contract',
+    config: 'string',
+    file: true,
+  },
+  {
+    key: 'maxFrameSize',
+    flags: '--max-frame-size <size>',
+    help: 'largest frame accepted, e.g. 16MiB',
+    group: 'Contract',
+    parse: parseSize,
+    default: '16MiB',
+  },
+] as const satisfies readonly OptionRow[];
