@@ -8,13 +8,24 @@ export interface PlacedToken {
 }
 
 /**
- * Places a token as `Authorization: Bearer`, as the subprotocol `jwt.<base64url(token)>`, or as a
- * `token` query parameter appended to the URL's existing query (before any fragment).
+ * Places a token as `Authorization: Bearer` with the environment's name in `X-Environment` beside
+ * it (as the backend's own command-line client sends them), as the subprotocol
+ * `jwt.<base64url(token)>`, or as a `token` query parameter appended to the URL's existing query
+ * (before any fragment).
  */
-export function applyToken(url: string, token: string, placement: AuthPlacement): PlacedToken {
+export function applyToken(
+  url: string,
+  token: string,
+  placement: AuthPlacement,
+  environment: string,
+): PlacedToken {
   switch (placement) {
     case 'header':
-      return { url, headers: { Authorization: `Bearer ${token}` }, protocols: [] };
+      return {
+        url,
+        headers: { Authorization: `Bearer ${token}`, 'X-Environment': environment },
+        protocols: [],
+      };
     case 'subprotocol':
       // base64url keeps the value inside the token characters a subprotocol name allows.
       return {

@@ -1,5 +1,7 @@
 import { SECRET_ENV_VARS, SECRET_OPTIONS } from '../settings/secrets.js';
 import { flagNames } from '../settings/option-row.js';
+import { optionOf } from '../settings/options.js';
+import { isSecretHeaderName } from '../shared/redact.js';
 
 export { SECRET_ENV_VARS, secretsOf } from '../settings/secrets.js';
 
@@ -23,5 +25,23 @@ export function secretsIn(
     const value = env[name];
     if (value) secrets.push(value);
   }
-  return secrets;
+  return [...secrets, ...headerSecretsIn(argv)];
+}
+
+const HEADER_FLAGS = flagNames(optionOf('header'));
+
+// The values of --header arguments whose names say they are secrets, read as commander reads
+// them: `--header X`, `--header=X`, `-H X` and `-HX`.
+function headerSecretsIn(argv: readonly string[]): string[] {
+  const texts = argv.flatMap((arg, index) => {
+    if (HEADER_FLAGS.includes(arg)) return argv[index + 1] ?? [];
+    const flag = HEADER_FLAGS.find((f) => arg.startsWith(f.startsWith('--') ? `${f}=` : f));
+    if (flag === undefined) return [];
+    return arg.slice(flag.length + (flag.startsWith('--') ? 1 : 0));
+  });
+  return texts.flatMap((text) => {
+    const colon = text.indexOf(':');
+    const value = text.slice(colon + 1).trim();
+    return colon !== -1 && value !== '' && isSecretHeaderName(text.slice(0, colon)) ? [value] : [];
+  });
 }

@@ -5,6 +5,7 @@ import { buildRunReport, readLatencies } from '../contract/verdict.js';
 import { runSession } from '../session/session.js';
 import { ExitCode, WsValidateError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact.js';
+import { mergeHeaders } from '../settings/headers.js';
 import type { RunSettings } from '../settings/resolve.js';
 import { createTranscriptWriter } from '../transcript/writer.js';
 import { nameMatchingProfiles } from './shape-match.js';
@@ -61,12 +62,14 @@ export async function attemptRun(
         outcome = token;
       } else {
         const placed = token
-          ? applyToken(target.url, token, settings.placement)
+          ? applyToken(target.url, token, settings.placement, target.env)
           : { url: target.url, headers: {}, protocols: [] };
         outcome = await runSession({
           url: placed.url,
-          headers: placed.headers,
+          // The run's own headers may replace X-Environment, never the token (settings refuse it).
+          headers: mergeHeaders(placed.headers, settings.headers),
           protocols: placed.protocols,
+          ...(settings.origin === null ? {} : { origin: settings.origin }),
           trigger: trigger.frame,
           budgets: settings.budgets,
           maxFrameBytes: settings.maxFrameBytes,

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../shared/errors.js';
 import type { Attempt } from '../contract/run-report.js';
 import { loadTrust } from '../shared/trust.js';
 import { loadProfiles, selectProfilesOrDefault } from '../contract/profiles.js';
+import { isSecretHeaderName } from '../shared/redact.js';
 import { capBudgets, type RunSettings } from '../settings/resolve.js';
 import { parseScenario } from '../settings/parse.js';
 import { attemptRun, userName } from './attempt.js';
@@ -32,6 +33,9 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   // A template file of the user's; a profile's trigger is the profile's own to get right.
   if (trigger.kind === 'template' && trigger.requireType) {
     templateWarnings(trigger.text, trigger.source).forEach((w) => deps.warn(w));
+  }
+  for (const [name, value] of Object.entries(settings.headers)) {
+    if (isSecretHeaderName(name)) deps.addSecret(value);
   }
   if (settings.tls.insecure) {
     deps.warn(

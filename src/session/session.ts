@@ -27,6 +27,8 @@ export interface SessionOptions {
   /** Target URL; it may carry `?token=`, so it only ever appears redacted in messages. */
   url: string;
   headers?: Record<string, string>;
+  /** The Origin header of the upgrade request. */
+  origin?: string;
   protocols?: string[];
   /** Sent as JSON the moment the socket opens, without waiting for `connection_established`. */
   trigger: unknown;
@@ -169,6 +171,7 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
     const clientOptions: ClientOptions = {
       maxPayload: options.maxFrameBytes,
       headers: options.headers ?? {},
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
       // A redirect would resend our credentials to another host.
       followRedirects: false,
       // parseFrame checks text frames itself: bad UTF-8 is a broken contract, not a dropped run.

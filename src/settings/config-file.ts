@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import { findDuplicateKeys } from './duplicate-keys.js';
+import { headerNameProblem, headerValueProblem } from './headers.js';
 import { CONFIG_FILE_NAME, OPTIONS, type ConfigFields } from './options.js';
 import { describeJsonType, hasJsonType, type OptionRow } from './option-row.js';
 import { isNamedTrigger } from './parse.js';
@@ -123,6 +124,7 @@ function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredE
     if (!hasJsonType(value, row.config)) {
       throw configError(path, `"${where}.${key}"`, `must be ${describeJsonType(row.config)}`);
     }
+    if (row.config === 'headers') checkHeaders(path, `${where}.${key}`, value as object);
   }
   // Values are parsed now so that a bad file fails before anything connects, naming the field.
   for (const row of ENVIRONMENT_FIELDS) {
@@ -130,6 +132,34 @@ function parseEnvironment(path: string, name: string, raw: unknown): ConfiguredE
     if (row.parse && typeof value === 'string') row.parse(value, `${path}: "${where}.${row.key}"`);
   }
   return { ...(fields as ConfigFields), ...relativePaths(path, fields), name, source: path };
+}
+
+// Each of the headers (an object, as hasJsonType checked) has a value or the env var that holds one.
+function checkHeaders(path: string, field: string, value: object): void {
+  for (const [name, given] of Object.entries(value)) {
+    const problem =
+      headerNameProblem(name) ??
+      (typeof given === 'string' ? headerValueProblem(given) : undefined);
+    if (problem) {
+      throw new UsageError('CONFIG_INVALID', `${path}: "${field}.${name}" ${problem.problem}`, {
+        hint: problem.hint,
+      });
+    }
+    if (typeof given !== 'string' && !isEnvReference(given)) {
+      throw configError(
+        path,
+        `"${field}.${name}"`,
+        'must be a string, or {"env": "NAME"} to take it from an environment variable',
+      );
+    }
+  }
+}
+
+function isEnvReference(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const env = (value as { env?: unknown }).env;
+  return keys.length === 1 && typeof env === 'string' && env !== '';
 }
 
 // A relative path in the file means a path from the file's folder, wherever ws-validate runs.

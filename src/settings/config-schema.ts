@@ -1,4 +1,5 @@
 import { ENVIRONMENT_FIELDS, ROOT_FIELDS } from './config-file.js';
+import { HEADER_PATTERNS } from './headers.js';
 import { CONFIG_FILE_NAME } from './options.js';
 import type { OptionRow } from './option-row.js';
 
@@ -38,6 +39,7 @@ export function buildConfigSchema(): JsonSchema {
 }
 
 function fieldSchema(row: OptionRow): JsonSchema {
+  if (row.config === 'headers') return headersSchema(row.help);
   const shape = row.parse?.shape;
   return {
     ...(row.config === 'strings'
@@ -47,5 +49,30 @@ function fieldSchema(row: OptionRow): JsonSchema {
     ...(shape?.enum === undefined ? {} : { enum: [...shape.enum] }),
     ...(shape?.pattern === undefined ? {} : { pattern: shape.pattern }),
     ...(row.default === undefined ? {} : { default: row.default }),
+  };
+}
+
+// Header names as the loader takes them, each with a value or the env var that holds one.
+function headersSchema(help: string | undefined): JsonSchema {
+  const text = (pattern: string): JsonSchema => ({ type: 'string', pattern });
+  return {
+    type: 'object',
+    ...(help === undefined ? {} : { description: help }),
+    propertyNames: {
+      ...text(HEADER_PATTERNS.name),
+      not: { anyOf: [text(HEADER_PATTERNS.handshake), text(HEADER_PATTERNS.origin)] },
+    },
+    additionalProperties: {
+      oneOf: [
+        { ...text(HEADER_PATTERNS.value), description: 'the header value' },
+        {
+          type: 'object',
+          description: 'the environment variable that holds the header value',
+          additionalProperties: false,
+          required: ['env'],
+          properties: { env: { type: 'string', minLength: 1 } },
+        },
+      ],
+    },
   };
 }

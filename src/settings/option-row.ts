@@ -1,9 +1,23 @@
 /** Sections of `--help`, in the order they are listed. */
 export type HelpGroup =
-  'Target' | 'Auth' | 'Trigger' | 'Budgets' | 'Contract' | 'Output' | 'Scale' | 'Server';
+  | 'Target'
+  | 'Connection'
+  | 'Auth'
+  | 'Trigger'
+  | 'Budgets'
+  | 'Contract'
+  | 'Output'
+  | 'Scale'
+  | 'Server';
 
-/** JSON type of a config-file field; `strings` is a string or a list of strings. */
-export type JsonType = 'string' | 'boolean' | 'strings';
+/**
+ * The type of a config-file field: a JSON string or boolean, `strings` a string or a list of strings,
+ * `headers` an object of headers.
+ */
+export type JsonType = 'string' | 'boolean' | 'strings' | 'headers';
+
+/** Headers as the config file gives them: a value, or the env var that holds it. */
+export type ConfiguredHeaders = Readonly<Record<string, string | { readonly env: string }>>;
 
 /** What the texts a parser takes look like: for the config file's JSON Schema and the library's values. */
 export interface TextShape {
@@ -106,16 +120,23 @@ export type ConfigFieldsOf<R> = {
     ? boolean
     : Row extends { config: 'strings' }
       ? string | string[]
-      : string;
+      : Row extends { config: 'headers' }
+        ? ConfiguredHeaders
+        : string;
 };
 
 /** How a config-file field's JSON type is named in errors, e.g. `a string`. */
 export function describeJsonType(type: JsonType): string {
-  return type === 'strings' ? 'a string or a list of strings' : `a ${type}`;
+  if (type === 'strings') return 'a string or a list of strings';
+  if (type === 'headers') return 'an object of header names and values';
+  return `a ${type}`;
 }
 
-/** True when a config-file value has the JSON type of its field. */
+/** True when a config-file value has the JSON type of its field (a header's own shape aside). */
 export function hasJsonType(value: unknown, type: JsonType): boolean {
+  if (type === 'headers') {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  }
   if (type !== 'strings') return typeof value === type;
   return (
     typeof value === 'string' ||

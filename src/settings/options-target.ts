@@ -45,16 +45,4 @@ export const TARGET_ROWS = [
     group: 'Target',
     parse: parseScenario,
   },
-  {
-    key: 'ca',
-    flags: '--ca <file>',
-    help: 'PEM certificates to trust besides the default ones, for wss:// and the E2E token request',
-    group: 'Target',
-  },
-  {
-    key: 'insecure',
-    flags: '--insecure',
-    help: 'do not verify TLS certificates (wss:// and the E2E token request)',
-    group: 'Target',
-  },
 ] as const satisfies readonly OptionRow[];

@@ -7,6 +7,7 @@ import {
   type ParsedValue,
 } from './option-row.js';
 import { AUTH_ROWS } from './options-auth.js';
+import { CONNECTION_ROWS } from './options-connection.js';
 import { OUTPUT_ROWS } from './options-output.js';
 import { RUN_ROWS } from './options-run.js';
 import { TARGET_ROWS } from './options-target.js';
@@ -23,6 +24,7 @@ export const STARTER_ENV_NAME = 'dev';
  */
 export const OPTIONS = [
   ...TARGET_ROWS,
+  ...CONNECTION_ROWS,
   ...AUTH_ROWS,
   ...RUN_ROWS,
   ...OUTPUT_ROWS,

@@ -1,5 +1,6 @@
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { UsageError } from '../shared/errors.js';
+import { redactUrl } from '../shared/redact.js';
 import { shaped } from './option-row.js';
 import { isScenarioName, SCENARIOS, type ScenarioName } from '../server/scenarios.js';
 
@@ -165,6 +166,29 @@ export function parseWsUrl(text: string, source = '--url'): string {
     });
   }
   return url.toString();
+}
+
+/** Checks the origin of a web page (`https://app.example.com`) and returns it as a browser sends it. */
+export function parseOrigin(text: string, source = '--origin'): string {
+  const hint = 'give the origin of the web page the server expects, e.g. https://app.example.com';
+  const shown = redactUrl(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError('BAD_ORIGIN', `${source}: "${shown}" is not a URL`, { hint });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError('BAD_ORIGIN', `${source}: an origin is http:// or https://`, { hint });
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new UsageError(
+      'BAD_ORIGIN',
+      `${source}: an origin is scheme, host and port only, without a path, query or credentials`,
+      { hint },
+    );
+  }
+  return url.origin;
 }
 
 /** Checks a reference-server scenario name (`--scenario`). */

@@ -5,6 +5,7 @@ import { UsageError } from '../shared/errors.js';
 import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
 import { findEnvironment, protectedEnvironmentAt, type Environment } from './environments.js';
+import { resolveHeaders } from './headers.js';
 import { envValue, longFlag, type FlagOption, type OptionRow } from './option-row.js';
 import {
   defaultOf,
@@ -48,6 +49,10 @@ export interface RunSettings extends OutputSettings {
   users: number;
   minPassRate: number;
   tls: { ca: string | null; insecure: boolean };
+  /** Extra headers of the upgrade request (--header over the environment's), by name. */
+  headers: Record<string, string>;
+  /** The Origin header of the upgrade request; null for none. */
+  origin: string | null;
   /** One line each about settings that were given but changed or not used. */
   warnings: string[];
 }
@@ -167,6 +172,16 @@ export function resolveRunSettings(
     );
   }
 
+  const placement = setting('auth');
+  const headers = resolveHeaders({
+    flags: flags.header,
+    configured: target.headers,
+    field: `${target.source}: "environments.${target.name}.headers`,
+    env,
+    tokenInHeader: placement === 'header' && (embedded || token.kind !== 'none'),
+    warnings,
+  });
+  const origin = given('origin', flags, env, target);
   const runs = flags.runs ?? defaultOf('runs');
   return {
     env: target.name,
@@ -175,7 +190,7 @@ export function resolveRunSettings(
     embedded,
     scenario: flags.scenario ?? null,
     authUrl: target.authUrl,
-    placement: setting('auth'),
+    placement,
     token,
     user: setting('user'),
     trigger: given('trigger', flags, env, target)?.text ?? null,
@@ -194,6 +209,8 @@ export function resolveRunSettings(
     users,
     minPassRate: flags.minPassRate ?? defaultOf('minPassRate'),
     tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
+    headers,
+    origin: origin === undefined ? null : parseGiven('origin', origin),
     warnings,
   };
 }

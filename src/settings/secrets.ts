@@ -1,5 +1,6 @@
 import { OPTIONS, type RunFlags } from './options.js';
 import type { OptionRow } from './option-row.js';
+import { isSecretHeaderName } from '../shared/redact.js';
 
 /** The options whose value is a secret. */
 export const SECRET_OPTIONS: readonly OptionRow[] = (OPTIONS as readonly OptionRow[]).filter(
@@ -9,7 +10,10 @@ export const SECRET_OPTIONS: readonly OptionRow[] = (OPTIONS as readonly OptionR
 /** Environment variables whose value is a secret. */
 export const SECRET_ENV_VARS = SECRET_OPTIONS.flatMap((row) => (row.env ? [row.env] : []));
 
-/** The secrets among parsed flags and the environment. */
+/**
+ * The secrets among parsed flags and the environment: secret options, and the values of
+ * `--header`s named like credentials.
+ */
 export function secretsOf(
   flags: RunFlags,
   env: Readonly<Record<string, string | undefined>>,
@@ -18,5 +22,6 @@ export function secretsOf(
   return [
     ...SECRET_OPTIONS.map((row) => given[row.key]).filter((v) => typeof v === 'string'),
     ...SECRET_ENV_VARS.map((name) => env[name]),
+    ...(flags.header ?? []).filter((h) => isSecretHeaderName(h.name)).map((h) => h.value),
   ];
 }

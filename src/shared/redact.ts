@@ -26,6 +26,16 @@ const TOKEN_CHARS = '[A-Za-z0-9._~+/=-]+';
 const CREDENTIAL_WORDS = 'token|ticket|key|secret|signature|password|auth|credential|session';
 const CREDENTIAL_PARAM = `[^=&#?\\s"'<>]*?(?:${CREDENTIAL_WORDS})[^=&#?\\s"'<>]*=`;
 
+const SECRET_HEADER = new RegExp(`${CREDENTIAL_WORDS}|cookie`, 'i');
+
+/**
+ * True when a header's name says its value is a credential: it contains authorization, cookie,
+ * key, token, secret or another word of a URL's credential parameters, in any case.
+ */
+export function isSecretHeaderName(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
+
 // One pass over the text for every credential shape that needs no knowledge of the secret;
 // alternatives are tried left to right, so longer prefixes come first.
 const PATTERNS = new RegExp(

@@ -9,9 +9,15 @@ import { signTestToken } from '../helpers/server-client.js';
 import { canonicalEvents, startWsFaultServer, type FaultServer } from '../helpers/fault-servers.js';
 
 const SECRET = 'planted-jwt-secret-7f3a9c2e5b1d';
+// Values of headers whose names say they are credentials, planted like the token.
+const HEADER_SECRET = 'planted-api-key-4c1d8e0f';
+const COOKIE_SECRET = 'planted-cookie-9b2a7c3d';
+const CONFIG_HEADER_SECRET = 'planted-config-key-6e5f4a3b';
+const PLANTED = [SECRET, HEADER_SECRET, COOKIE_SECRET, CONFIG_HEADER_SECRET];
 const FAST = ['--first-event-timeout', '1s', '--timeout', '3s', '--grace', '50ms'];
 
 let server: ReferenceServer;
+let echo: FaultServer;
 let token: string;
 let signature: string;
 let root: string;
@@ -36,9 +42,29 @@ beforeAll(async () => {
   signature = token.split('.')[2] ?? '';
   root = await mkdtemp(join(tmpdir(), 'ws-validate-secrets-'));
   refusedPort = await freePort();
+  // A server that shows a client its own upgrade headers: in a frame, as text and as a close reason.
+  echo = await startWsFaultServer(async (peer) => {
+    const ids = await peer.trigger;
+    const [started, thinking, executing, toolCompleted, completed] = canonicalEvents(ids);
+    peer.send(started);
+    peer.send({ type: 'heartbeat', echo: peer.headers });
+    peer.ws.send(`headers: ${JSON.stringify(peer.headers)}`);
+    for (const event of [thinking, executing, toolCompleted, completed]) peer.send(event);
+    const reason = [peer.headers['x-api-key'], peer.headers['x-config-key']].join('');
+    setTimeout(() => peer.ws.close(4000, reason.slice(0, 120)), 20);
+  });
+  await writeFile(
+    join(root, 'headers.config.json'),
+    JSON.stringify({
+      environments: {
+        echo: { url: echo.url, headers: { 'X-Config-Key': { env: 'PLANTED_CONFIG_KEY' } } },
+      },
+    }),
+  );
 });
 
 afterAll(async () => {
+  await echo.close();
   await server.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -50,6 +76,7 @@ interface Case {
   args: (dir: string) => string[];
   /** Also write every report format, a recording and a GitHub step summary. */
   files?: boolean;
+  env?: Record<string, string>;
 }
 
 const CASES: Case[] = [
@@ -119,6 +146,30 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'secret --header values echoed back by the server',
+    exitCode: 1,
+    files: true,
+    args: () => [
+      ...['--url', echo.url, '--token', token, '--verbose'],
+      ...['--header', `X-Api-Key: ${HEADER_SECRET}`, '-H', `Cookie: session=${COOKIE_SECRET}`],
+    ],
+  },
+  {
+    name: 'a secret header of the config file, from the env var it names, echoed back',
+    exitCode: 1,
+    files: true,
+    env: { PLANTED_CONFIG_KEY: CONFIG_HEADER_SECRET },
+    args: () => [
+      ...['--config', join(root, 'headers.config.json'), '--env', 'echo'],
+      ...['--auth', 'query', '--token', token, '--verbose'],
+    ],
+  },
+  {
+    name: 'a usage error beside a secret --header',
+    exitCode: 2,
+    args: () => ['--url', echo.url, '--header', `X-Api-Key: ${HEADER_SECRET}`, '-H', 'Host: x'],
+  },
+  {
     name: 'a usage error naming a URL with ?token=',
     exitCode: 2,
     args: () => ['--url', `http//127.0.0.1/ws?token=${token}`, '--token', token],
@@ -160,7 +211,7 @@ describe.concurrent('a planted token never reaches any output or file', () => {
     const summary = join(out, 'step-summary.md');
     const result = await runCli(
       [...testCase.args(dir), ...FAST, ...(testCase.files ? fileArgs(out) : [])],
-      { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } },
+      { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, ...testCase.env } },
     );
 
     expect(result.code, result.stderr).toBe(testCase.exitCode);
@@ -184,7 +235,9 @@ describe.concurrent('a planted token never reaches any output or file', () => {
     for (const [where, text] of Object.entries(outputs)) {
       expect(text.includes(token), `the token in ${where}`).toBe(false);
       expect(text.includes(signature), `the token's signature in ${where}`).toBe(false);
-      expect(text.includes(SECRET), `the jwt secret in ${where}`).toBe(false);
+      for (const planted of PLANTED) {
+        expect(text.includes(planted), `${planted} in ${where}`).toBe(false);
+      }
     }
   });
 });

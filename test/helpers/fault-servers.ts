@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import {
   createServer as createNetServer,
@@ -35,6 +40,8 @@ export interface FaultPeer {
   ws: WebSocket;
   /** The path and query of the upgrade request, e.g. `/ws?offset=3`. */
   url: string;
+  /** The headers of the upgrade request, names in lower case. */
+  headers: IncomingHttpHeaders;
   /** Resolves with the ids of the first JSON frame the client sent (its trigger). */
   trigger: Promise<RunIds>;
   /** Sends a JSON value as one text frame (ignored once the socket is closed). */
@@ -182,7 +189,7 @@ export async function startWsFaultServer(
       const send = (value: unknown): void => {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(value));
       };
-      const peer = { ws, url: req.url ?? '/', trigger, send };
+      const peer = { ws, url: req.url ?? '/', headers: req.headers, trigger, send };
       void Promise.resolve(onConnection(peer)).catch(() => ws.terminate());
     });
   });

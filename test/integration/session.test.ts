@@ -585,7 +585,7 @@ describe('runSession: token placement', () => {
 
   it('presents the token in the Authorization header', async () => {
     const server = await startServer(flowOnTrigger);
-    const placed = applyToken(server.url, token, 'header');
+    const placed = applyToken(server.url, token, 'header', 'staging');
     const { result } = await run(placed.url, {
       headers: placed.headers,
       protocols: placed.protocols,
@@ -593,6 +593,7 @@ describe('runSession: token placement', () => {
 
     expect(result.reason).toBe('terminal');
     expect(server.connections[0]?.req.headers.authorization).toBe(`Bearer ${token}`);
+    expect(server.connections[0]?.req.headers['x-environment']).toBe('staging');
   });
 
   it('presents the token as a base64url jwt. subprotocol the server selects', async () => {
@@ -605,7 +606,7 @@ describe('runSession: token placement', () => {
         },
       },
     });
-    const placed = applyToken(server.url, token, 'subprotocol');
+    const placed = applyToken(server.url, token, 'subprotocol', 'staging');
     const { result } = await run(placed.url, {
       headers: placed.headers,
       protocols: placed.protocols,
@@ -621,7 +622,7 @@ describe('runSession: token placement', () => {
 
   it('presents the token as a query parameter next to the existing query', async () => {
     const server = await startServer(flowOnTrigger);
-    const placed = applyToken(`${server.url}?mode=main`, token, 'query');
+    const placed = applyToken(`${server.url}?mode=main`, token, 'query', 'staging');
     const { result } = await run(placed.url, {
       headers: placed.headers,
       protocols: placed.protocols,

@@ -5,15 +5,15 @@ const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.sig_-nature';
 
 describe('applyToken', () => {
   it('places the token in an Authorization Bearer header', () => {
-    expect(applyToken('ws://h/ws', TOKEN, 'header')).toEqual({
+    expect(applyToken('ws://h/ws', TOKEN, 'header', 'local')).toEqual({
       url: 'ws://h/ws',
-      headers: { Authorization: `Bearer ${TOKEN}` },
+      headers: { Authorization: `Bearer ${TOKEN}`, 'X-Environment': 'local' },
       protocols: [],
     });
   });
 
   it('places the base64url-encoded token in a jwt. subprotocol', () => {
-    const placed = applyToken('ws://h/ws', TOKEN, 'subprotocol');
+    const placed = applyToken('ws://h/ws', TOKEN, 'subprotocol', 'local');
     expect(placed.url).toBe('ws://h/ws');
     expect(placed.headers).toEqual({});
     expect(placed.protocols).toEqual([`jwt.${Buffer.from(TOKEN).toString('base64url')}`]);
@@ -27,11 +27,15 @@ describe('applyToken', () => {
     ['ws://h/ws?a=1&', `ws://h/ws?a=1&token=${TOKEN}`],
     ['ws://h/ws?a=1#frag', `ws://h/ws?a=1&token=${TOKEN}#frag`],
   ])('appends the token to the query of %s', (url, expected) => {
-    expect(applyToken(url, TOKEN, 'query')).toEqual({ url: expected, headers: {}, protocols: [] });
+    expect(applyToken(url, TOKEN, 'query', 'local')).toEqual({
+      url: expected,
+      headers: {},
+      protocols: [],
+    });
   });
 
   it('percent-encodes a token that is not URL-safe', () => {
-    expect(applyToken('ws://h/ws', 'a+b/c=&d', 'query').url).toBe(
+    expect(applyToken('ws://h/ws', 'a+b/c=&d', 'query', 'local').url).toBe(
       'ws://h/ws?token=a%2Bb%2Fc%3D%26d',
     );
   });

@@ -75,6 +75,24 @@ describe('config.schema.json', () => {
     ['a zero grace with a sign', env({ grace: '-0' }), false],
     ['an auth placement that does not exist', env({ auth: 'cookie' }), false],
     ['an http URL', env({ url: 'https://a.example/ws' }), false],
+    [
+      'headers with a value and an env var',
+      env({ headers: { 'X-A': 'a', 'X-B': { env: 'B' } } }),
+      true,
+    ],
+    ['a header named in any case', env({ headers: { 'x-team': 'agents' } }), true],
+    ['an origin', env({ origin: 'https://app.example.com' }), true],
+    ['headers as a list', env({ headers: ['X-A: a'] }), false],
+    ['a header value that is a number', env({ headers: { 'X-A': 1 } }), false],
+    ['a header value with a line break', env({ headers: { 'X-A': 'a\r\nX-B: b' } }), false],
+    ['a header value beyond Latin-1', env({ headers: { 'X-A': 'a\u20ac' } }), false],
+    ['a header name with a space', env({ headers: { 'X A': 'a' } }), false],
+    ['a header the handshake sets', env({ headers: { 'sec-WebSocket-key': 'a' } }), false],
+    ['a Host header', env({ headers: { HOST: 'a.example' } }), false],
+    ['an Origin header', env({ headers: { Origin: 'https://a.example' } }), false],
+    ['an env reference without a name', env({ headers: { 'X-A': { env: '' } } }), false],
+    ['an env reference with more', env({ headers: { 'X-A': { env: 'A', or: 'x' } } }), false],
+    ['an origin that is not http', env({ origin: 'ws://app.example.com' }), false],
   ])('agrees with the loader on %s', (_name, json, valid) => {
     expect(loaderAccepts(json)).toBe(valid);
     expect(validateSchema(json)).toBe(valid);

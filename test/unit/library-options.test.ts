@@ -32,6 +32,18 @@ describe('library options', () => {
     });
   });
 
+  it('parse each header as --header does, and keep the origin as text', () => {
+    expect(
+      toRunFlags({ header: ['X-Team: agents', 'X-Trace:  1 '], origin: 'https://a.example' }),
+    ).toEqual({
+      header: [
+        { name: 'X-Team', value: 'agents' },
+        { name: 'X-Trace', value: '1' },
+      ],
+      origin: 'https://a.example',
+    });
+  });
+
   it('skip options given as undefined', () => {
     expect(toRunFlags({ url: undefined, insecure: true })).toEqual({ insecure: true });
   });
@@ -42,6 +54,8 @@ describe('library options', () => {
     [{ report: [1] }, /option "report" must be a list of strings/],
     [{ insecure: 1 }, /option "insecure" must be true or false, not number/],
     [{ jwt_secret: 'x' }, /unknown option "jwt_secret"/],
+    [{ header: 'X-Team: agents' }, /option "header" must be a list of strings, not string/],
+    [{ header: ['Host: evil.example'] }, /set by the WebSocket handshake/],
   ])('refuse %j', (options, message) => {
     expect(() => toRunFlags(options)).toThrow(message);
   });

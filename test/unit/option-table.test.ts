@@ -1,7 +1,14 @@
 import { Option } from 'commander';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseConfigFile, type ConfiguredEnvironment } from '../../src/settings/config-file.js';
-import { flagNames, helpText, longFlag, type OptionRow } from '../../src/settings/option-row.js';
+import {
+  flagNames,
+  helpText,
+  longFlag,
+  type ConfiguredHeaders,
+  type OptionRow,
+} from '../../src/settings/option-row.js';
+import type { GivenHeader } from '../../src/settings/headers.js';
 import {
   CONFIG_FILE_NAME,
   defaultOf,
@@ -22,7 +29,7 @@ const ROWS: readonly OptionRow[] = OPTIONS;
 const CONFIG_ROWS = ROWS.filter((row) => row.config !== undefined);
 
 // A value each config field accepts, written by hand.
-const GOOD_VALUES: Readonly<Record<string, string | boolean | string[]>> = {
+const GOOD_VALUES: Readonly<Record<string, string | boolean | string[] | ConfiguredHeaders>> = {
   url: 'ws://qa.internal:9000/ws',
   authUrl: 'http://qa.internal:8081',
   protected: true,
@@ -42,6 +49,8 @@ const GOOD_VALUES: Readonly<Record<string, string | boolean | string[]>> = {
   grace: '0',
   profile: ['canonical', './qa-profile'],
   schemas: 'qa-schemas',
+  headers: { 'X-Team': 'qa', 'X-Api-Key': { env: 'QA_API_KEY' } },
+  origin: 'https://qa.example.com',
 };
 
 // Each JSON type as errors name it, and a value of another type.
@@ -49,6 +58,7 @@ const JSON_TYPES = {
   string: { name: 'a string', wrong: true },
   boolean: { name: 'a boolean', wrong: 'yes' },
   strings: { name: 'a string or a list of strings', wrong: [1] },
+  headers: { name: 'an object of header names and values', wrong: ['X-Team: qa'] },
 } as const;
 
 describe('the option table', () => {
@@ -150,7 +160,8 @@ describe('config-file validation derived from the table', () => {
     'accepts "%s" with its JSON type',
     (key, row) => {
       const value = GOOD_VALUES[key];
-      expect(row.config === 'strings' ? 'object' : row.config).toBe(typeof value);
+      const isObject = row.config === 'strings' || row.config === 'headers';
+      expect(typeof value).toBe(isObject ? 'object' : row.config);
       const config = parseConfigFile('/p/c.json', { environments: { qa: { [key]: value } } });
       // A relative path in the file is a path from the file's folder (a named trigger is no path).
       const isPath = row.file === true && typeof value === 'string' && value !== 'start_agent';
@@ -241,6 +252,8 @@ describe('types derived from the table', () => {
       scenario?: ScenarioName;
       ca?: string;
       insecure?: boolean;
+      header?: GivenHeader[];
+      origin?: string;
       token?: string;
       tokenFile?: string;
       tokenCommand?: string;
@@ -295,6 +308,8 @@ describe('types derived from the table', () => {
       grace?: string;
       profile?: string | string[];
       schemas?: string;
+      headers?: ConfiguredHeaders;
+      origin?: string;
     }>();
     expectTypeOf<ConfiguredEnvironment['protected']>().toEqualTypeOf<boolean | undefined>();
   });

@@ -1,0 +1,40 @@
+import { parseHeader } from './headers.js';
+import { parseOrigin } from './parse.js';
+import { shaped, type OptionRow } from './option-row.js';
+
+/** The options of the connection itself: TLS trust and the extra headers of the upgrade. */
+export const CONNECTION_ROWS = [
+  {
+    key: 'ca',
+    flags: '--ca <file>',
+    help: 'PEM certificates to trust besides the default ones, for wss:// and the E2E token request',
+    group: 'Connection',
+  },
+  {
+    key: 'insecure',
+    flags: '--insecure',
+    help: 'do not verify TLS certificates (wss:// and the E2E token request)',
+    group: 'Connection',
+  },
+  {
+    key: 'header',
+    flags: '-H, --header <header>',
+    help: 'an extra header for the WebSocket upgrade, "Name: value"',
+    group: 'Connection',
+    parse: parseHeader,
+    repeatable: true,
+  },
+  {
+    key: 'headers',
+    config: 'headers',
+    help: 'extra headers of the WebSocket upgrade: a value, or {"env": NAME} to read it from that env var',
+  },
+  {
+    key: 'origin',
+    flags: '--origin <url>',
+    help: 'the Origin header of the upgrade, as a page at this origin sends it',
+    group: 'Connection',
+    parse: shaped(parseOrigin, { pattern: '^[hH][tT][tT][pP][sS]?://' }),
+    config: 'string',
+  },
+] as const satisfies readonly OptionRow[];
