@@ -7,6 +7,12 @@ import {
   type WsValidateError,
 } from '../shared/errors.js';
 import { errorCode, isTlsError, TLS_HINT } from '../shared/network-errors.js';
+import {
+  proxyRefused,
+  proxyUnreachable,
+  type OpenTunnel,
+  type ProxyTunnel,
+} from '../shared/proxy-tunnel.js';
 import { redactUrl } from '../shared/redact.js';
 import type { Trust } from '../shared/trust.js';
 import { DEFAULT_PERMISSIONS } from './mint.js';
@@ -29,6 +35,8 @@ export interface E2eTokenOptions {
   signal?: AbortSignal;
   /** The certificates an https:// auth service is checked against (--ca, --insecure). */
   trust?: Trust;
+  /** Opens a tunnel through the proxy the request goes through; without it, it goes direct. */
+  tunnel?: OpenTunnel;
 }
 
 // An access token answer is small; anything this large is not the auth service.
@@ -56,11 +64,20 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
     permissions: [...(options.permissions ?? DEFAULT_PERMISSIONS)],
     simulate_oauth: true,
   });
+  const tunnel = options.tunnel?.();
   let answer: Answer;
   try {
-    answer = await post(endpoint, body, options);
+    answer = await post(endpoint, body, options, tunnel);
   } catch (error) {
+    if (options.signal?.aborted !== true && tunnel?.answer() === null && !isTimeout(error)) {
+      throw proxyError(proxyUnreachable(tunnel.route, error), error);
+    }
     throw unreachable(shown, options.timeoutMs, error, options.signal?.aborted);
+  }
+  // A proxy's refusal comes back as if the auth service had answered it.
+  const proxied = tunnel?.answer();
+  if (tunnel && proxied && proxied.status !== 200) {
+    throw proxyError(proxyRefused(tunnel.route, new URL(endpoint).host, proxied));
   }
   const { status } = answer;
   if (status >= 300 && status < 400) {
@@ -103,7 +120,12 @@ export async function fetchE2eToken(options: E2eTokenOptions): Promise<string> {
 }
 
 /** Posts `body` and reads the answer, within the deadline, never following a redirect. */
-function post(endpoint: string, body: string, options: E2eTokenOptions): Promise<Answer> {
+function post(
+  endpoint: string,
+  body: string,
+  options: E2eTokenOptions,
+  tunnel: ProxyTunnel | undefined,
+): Promise<Answer> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   const url = new URL(endpoint);
@@ -121,6 +143,7 @@ function post(endpoint: string, body: string, options: E2eTokenOptions): Promise
           'X-E2E-Bypass-Key': options.key,
         },
         signal,
+        ...(tunnel ? { agent: tunnel.agent } : {}),
         ...(trust.ca === null ? {} : { ca: trust.ca }),
         ...(trust.insecure ? { rejectUnauthorized: false } : {}),
       },
@@ -178,6 +201,13 @@ function unreachable(
     hint: 'Check the auth URL and that the service is up.',
     cause: error,
   });
+}
+
+function proxyError(
+  problem: { code: string; message: string; hint: string },
+  cause?: unknown,
+): ConnectionError {
+  return new ConnectionError(problem.code, problem.message, { hint: problem.hint, cause });
 }
 
 function badResponse(shown: string, what: string, cause?: unknown): ConnectionError {

@@ -1,4 +1,5 @@
 import { UsageError } from '../shared/errors.js';
+import type { OpenTunnel } from '../shared/proxy-tunnel.js';
 import type { Trust } from '../shared/trust.js';
 import type { Environment } from '../settings/environments.js';
 import { envValue, longFlag, type OptionRow } from '../settings/option-row.js';
@@ -151,6 +152,8 @@ export interface TokenFetchOptions {
   addSecret(secret: string): void;
   /** The certificates an https:// auth service is checked against (--ca, --insecure). */
   trust?: Trust;
+  /** Opens a tunnel through the proxy of the E2E token request, when it has one. */
+  authTunnel?: OpenTunnel;
 }
 
 /**
@@ -209,6 +212,7 @@ async function readToken(
         timeoutMs: options.timeoutMs,
         ...signal,
         ...(options.trust ? { trust: options.trust } : {}),
+        ...(options.authTunnel ? { tunnel: options.authTunnel } : {}),
       });
   }
 }

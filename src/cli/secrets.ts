@@ -1,7 +1,8 @@
 import { SECRET_ENV_VARS, SECRET_OPTIONS } from '../settings/secrets.js';
 import { flagNames } from '../settings/option-row.js';
 import { optionOf } from '../settings/options.js';
-import { isSecretHeaderName } from '../shared/redact.js';
+import { PROXY_ENV_VARS } from '../settings/proxy.js';
+import { isSecretHeaderName, urlCredentials } from '../shared/redact.js';
 
 export { SECRET_ENV_VARS, secretsOf } from '../settings/secrets.js';
 
@@ -25,7 +26,25 @@ export function secretsIn(
     const value = env[name];
     if (value) secrets.push(value);
   }
-  return [...secrets, ...headerSecretsIn(argv)];
+  return [...secrets, ...headerSecretsIn(argv), ...proxySecretsIn(argv, env)];
+}
+
+const PROXY_FLAGS = flagNames(optionOf('proxy'));
+
+// The credentials of every proxy URL given, whether or not the run will use it.
+function proxySecretsIn(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const urls = argv.flatMap((arg, index) => {
+    if (PROXY_FLAGS.includes(arg)) return argv[index + 1] ?? [];
+    const flag = PROXY_FLAGS.find((f) => arg.startsWith(`${f}=`));
+    return flag === undefined ? [] : arg.slice(flag.length + 1);
+  });
+  const fromEnv = PROXY_ENV_VARS.flatMap((name) => env[name] ?? []);
+  return [...urls, ...fromEnv].flatMap((url) =>
+    urlCredentials(url.includes('://') ? url : `http://${url}`),
+  );
 }
 
 const HEADER_FLAGS = flagNames(optionOf('header'));

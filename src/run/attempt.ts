@@ -75,6 +75,7 @@ export async function attemptRun(
           maxFrameBytes: settings.maxFrameBytes,
           ...(target.trust.ca === null ? {} : { ca: target.trust.ca }),
           insecure: target.trust.insecure,
+          ...(target.tunnel ? { tunnel: target.tunnel() } : {}),
           observe: (frame) => judges.observe(frame),
           onFrame: (frame, wire) => {
             recorder?.writeFrame(frame, wire);

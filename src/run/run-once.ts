@@ -5,7 +5,9 @@ import { ExitCode, UsageError } from '../shared/errors.js';
 import type { Attempt } from '../contract/run-report.js';
 import { loadTrust } from '../shared/trust.js';
 import { loadProfiles, selectProfilesOrDefault } from '../contract/profiles.js';
-import { isSecretHeaderName } from '../shared/redact.js';
+import { isSecretHeaderName, urlCredentials } from '../shared/redact.js';
+import { prepareTunnels, type OpenTunnel, type ProxyRoute } from '../shared/proxy-tunnel.js';
+import type { Trust } from '../shared/trust.js';
 import { capBudgets, type RunSettings } from '../settings/resolve.js';
 import { parseScenario } from '../settings/parse.js';
 import { attemptRun, userName } from './attempt.js';
@@ -37,6 +39,8 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   for (const [name, value] of Object.entries(settings.headers)) {
     if (isSecretHeaderName(name)) deps.addSecret(value);
   }
+  const tunnel = await tunnelsFor(settings.proxy.ws, trust, deps);
+  const authTunnel = await tunnelsFor(settings.proxy.auth, trust, deps);
   if (settings.tls.insecure) {
     deps.warn(
       '--insecure: the server certificate is not verified; do not use this against production',
@@ -71,6 +75,7 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
         warn: (line) => deps.warn(line),
         addSecret: (secret) => deps.addSecret(secret),
         trust,
+        ...(authTunnel ? { authTunnel } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       tokens.set(key, token);
@@ -85,10 +90,22 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
     profiles,
     candidates: builtInCandidates(),
     trust,
+    tunnel,
     buildTrigger,
     tokenFor,
     close,
   };
+}
+
+// The proxy agent is loaded only for a run that goes through a proxy; its credentials are secrets.
+async function tunnelsFor(
+  route: ProxyRoute | null,
+  trust: Trust,
+  deps: RunDeps,
+): Promise<OpenTunnel | null> {
+  if (route === null) return null;
+  urlCredentials(route.url).forEach((secret) => deps.addSecret(secret));
+  return prepareTunnels(route, trust);
 }
 
 const RETRY_BASE_MS = 250;

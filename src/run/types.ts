@@ -2,6 +2,7 @@ import type { RunLatencies, RunReport } from '../contract/run-report.js';
 import type { LoadedProfile } from '../contract/profiles.js';
 import type { PeerRuns, TriggerInfo } from '../contract/types.js';
 import type { FrameRecord } from '../contract/frames.js';
+import type { OpenTunnel } from '../shared/proxy-tunnel.js';
 import type { Trust } from '../shared/trust.js';
 import type { ConnectFn } from '../session/session.js';
 import type { BuiltTrigger } from './trigger.js';
@@ -52,6 +53,8 @@ export interface Target {
   candidates: () => Promise<LoadedProfile[]>;
   /** The certificates wss:// and the E2E token request trust (--ca, --insecure), read once. */
   trust: Trust;
+  /** Opens a tunnel through the proxy for each connection; null when the WebSocket goes direct. */
+  tunnel: OpenTunnel | null;
   /** Builds a run's trigger with fresh ids (a template file is read once). */
   buildTrigger(userId: string, newId: () => string): BuiltTrigger;
   tokenFor(userIndex: number): Promise<string | null>;

@@ -1,5 +1,11 @@
 import { ExitCode } from '../shared/errors.js';
 import { errorCode, isTlsError, TLS_HINT } from '../shared/network-errors.js';
+import {
+  describeProxy,
+  proxyRefused,
+  proxyUnreachable,
+  type ProxyTunnel,
+} from '../shared/proxy-tunnel.js';
 import { createRedactor, redactUrl } from '../shared/redact.js';
 import type { CloseInfo, SessionEndReason, SessionOutcome } from '../contract/frames.js';
 
@@ -65,8 +71,20 @@ export function invalidTarget(shownUrl: string, error: unknown): SessionFailure 
   );
 }
 
-/** The connection did not open within the connect budget. */
-export function connectTimeout(shownUrl: string, connectMs: number): SessionFailure {
+/** The connection did not open within the connect budget (the proxy, if any, never answered). */
+export function connectTimeout(
+  shownUrl: string,
+  connectMs: number,
+  tunnel?: ProxyTunnel,
+): SessionFailure {
+  if (tunnel !== undefined && tunnel.answer() === null) {
+    return failure(
+      'CONNECT_TIMEOUT',
+      ExitCode.Connection,
+      `Timed out after ${connectMs} ms waiting for ${describeProxy(tunnel.route)} to open a tunnel to ${hostOf(shownUrl)}.`,
+      `Check that the proxy in ${tunnel.route.source} is up and speaks HTTP CONNECT, or raise the connect budget.`,
+    );
+  }
   return failure(
     'CONNECT_TIMEOUT',
     ExitCode.Connection,
@@ -137,6 +155,26 @@ export function protocolError(shownUrl: string, error: Error): SessionEnding {
       'The server or a proxy in between breaks the WebSocket protocol.',
     ),
   };
+}
+
+/**
+ * The proxy's failure behind a failure before open, if it was the proxy's: it refused the CONNECT
+ * (whose answer `ws` then takes for the server's), or never answered it (`error` is why); null
+ * when the tunnel stood and the failure is the server's.
+ */
+export function throughProxy(
+  tunnel: ProxyTunnel,
+  url: string,
+  error: unknown,
+): SessionFailure | null {
+  const answer = tunnel.answer();
+  if (answer !== null && answer.status === 200) return null;
+  if (answer === null && error === null) return null;
+  const problem =
+    answer === null
+      ? proxyUnreachable(tunnel.route, error)
+      : proxyRefused(tunnel.route, hostOf(url), answer);
+  return failure(problem.code, ExitCode.Connection, problem.message, problem.hint);
 }
 
 /** Why the connection to `url` failed before it opened: refused, DNS, TLS, subprotocol or else. */

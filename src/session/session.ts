@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import type { Budgets } from './types.js';
 import type { FrameRecord, FrameVerdict, SessionOutcome } from '../contract/frames.js';
+import type { ProxyTunnel } from '../shared/proxy-tunnel.js';
 import { redactUrl } from '../shared/redact.js';
 import { closeWaitMs, createDeadlines } from './deadlines.js';
 import {
@@ -13,6 +14,7 @@ import {
   isFrameTooLarge,
   protocolError,
   serverClosed,
+  throughProxy,
   upgradeRejected,
   type SessionEnding,
   type SessionFailure,
@@ -39,6 +41,8 @@ export interface SessionOptions {
   ca?: string | Buffer | (string | Buffer)[];
   /** Skip TLS certificate verification. */
   insecure?: boolean;
+  /** A tunnel through an HTTP proxy for this connection; without it the connection is direct. */
+  tunnel?: ProxyTunnel;
   /** Judges each frame, both directions, synchronously and in order; the trigger is frame 1. */
   observe(frame: FrameRecord): FrameVerdict;
   /**
@@ -178,7 +182,11 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       skipUTF8Validation: true,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
       ...(options.insecure ? { rejectUnauthorized: false } : {}),
+      ...(options.tunnel ? { agent: options.tunnel.agent } : {}),
     };
+    // What a proxy answered decides whose failure a failure before open is: its or the server's.
+    const proxyFailure = (error: unknown): SessionFailure | null =>
+      options.tunnel ? throughProxy(options.tunnel, options.url, error) : null;
     try {
       ws = connect(options.url, offeredProtocols, clientOptions);
     } catch (error) {
@@ -189,12 +197,17 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
     const socket = ws;
 
     deadlines.set('connect', budgets.connectMs, () => {
-      fail(connectTimeout(shownUrl, budgets.connectMs));
+      fail(connectTimeout(shownUrl, budgets.connectMs, options.tunnel));
     });
 
     socket.on('unexpected-response', (_request, response: IncomingMessage) => {
       // The body is not needed; terminate() aborts the request and frees the socket.
       response.resume();
+      const refused = proxyFailure(null);
+      if (refused !== null) {
+        fail(refused);
+        return;
+      }
       const answer = {
         status: response.statusCode ?? 0,
         statusMessage: response.statusMessage,
@@ -246,7 +259,7 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
         // After open, an error is a protocol violation; ws closes with 1002/1007 itself.
         end(protocolError(shownUrl, error), 'terminate');
       } else {
-        fail(connectFailed(options.url, shownUrl, error));
+        fail(proxyFailure(error) ?? connectFailed(options.url, shownUrl, error));
       }
     });
 

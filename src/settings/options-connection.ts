@@ -1,8 +1,9 @@
 import { parseHeader } from './headers.js';
 import { parseOrigin } from './parse.js';
+import { parseProxyUrl } from './proxy.js';
 import { shaped, type OptionRow } from './option-row.js';
 
-/** The options of the connection itself: TLS trust and the extra headers of the upgrade. */
+/** The options of the connection itself: TLS trust, the extra headers of the upgrade, the proxy. */
 export const CONNECTION_ROWS = [
   {
     key: 'ca',
@@ -36,5 +37,12 @@ export const CONNECTION_ROWS = [
     group: 'Connection',
     parse: shaped(parseOrigin, { pattern: '^[hH][tT][tT][pP][sS]?://' }),
     config: 'string',
+  },
+  {
+    key: 'proxy',
+    flags: '--proxy <url>',
+    help: 'HTTP proxy (CONNECT) for the WebSocket and the E2E token request, over HTTPS_PROXY and HTTP_PROXY',
+    group: 'Connection',
+    parse: parseProxyUrl,
   },
 ] as const satisfies readonly OptionRow[];

@@ -6,6 +6,8 @@ import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
 import { findEnvironment, protectedEnvironmentAt, type Environment } from './environments.js';
 import { resolveHeaders } from './headers.js';
+import { chooseProxy } from './proxy.js';
+import type { ProxyRoute } from '../shared/proxy-tunnel.js';
 import { envValue, longFlag, type FlagOption, type OptionRow } from './option-row.js';
 import {
   defaultOf,
@@ -53,6 +55,8 @@ export interface RunSettings extends OutputSettings {
   headers: Record<string, string>;
   /** The Origin header of the upgrade request; null for none. */
   origin: string | null;
+  /** The proxies of the WebSocket and of the E2E token request; null where there is none. */
+  proxy: { ws: ProxyRoute | null; auth: ProxyRoute | null };
   /** One line each about settings that were given but changed or not used. */
   warnings: string[];
 }
@@ -182,6 +186,14 @@ export function resolveRunSettings(
     warnings,
   });
   const origin = given('origin', flags, env, target);
+  // The embedded server listens on this machine's loopback: no proxy could reach it.
+  if (embedded && flags.proxy !== undefined) {
+    warnings.push('--env embedded runs on this machine, without a proxy; --proxy is not used');
+  }
+  const proxy = {
+    ws: url === null ? null : chooseProxy(url, flags.proxy, env),
+    auth: token.kind === 'e2e' && !embedded ? chooseProxy(token.authUrl, flags.proxy, env) : null,
+  };
   const runs = flags.runs ?? defaultOf('runs');
   return {
     env: target.name,
@@ -211,6 +223,7 @@ export function resolveRunSettings(
     tls: { ca: flags.ca ?? null, insecure: flags.insecure ?? false },
     headers,
     origin: origin === undefined ? null : parseGiven('origin', origin),
+    proxy,
     warnings,
   };
 }

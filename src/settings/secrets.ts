@@ -1,6 +1,7 @@
 import { OPTIONS, type RunFlags } from './options.js';
 import type { OptionRow } from './option-row.js';
-import { isSecretHeaderName } from '../shared/redact.js';
+import { PROXY_ENV_VARS } from './proxy.js';
+import { isSecretHeaderName, urlCredentials } from '../shared/redact.js';
 
 /** The options whose value is a secret. */
 export const SECRET_OPTIONS: readonly OptionRow[] = (OPTIONS as readonly OptionRow[]).filter(
@@ -11,8 +12,8 @@ export const SECRET_OPTIONS: readonly OptionRow[] = (OPTIONS as readonly OptionR
 export const SECRET_ENV_VARS = SECRET_OPTIONS.flatMap((row) => (row.env ? [row.env] : []));
 
 /**
- * The secrets among parsed flags and the environment: secret options, and the values of
- * `--header`s named like credentials.
+ * The secrets among parsed flags and the environment: secret options, the values of `--header`s
+ * named like credentials, and the credentials of the proxy URLs.
  */
 export function secretsOf(
   flags: RunFlags,
@@ -23,5 +24,7 @@ export function secretsOf(
     ...SECRET_OPTIONS.map((row) => given[row.key]).filter((v) => typeof v === 'string'),
     ...SECRET_ENV_VARS.map((name) => env[name]),
     ...(flags.header ?? []).filter((h) => isSecretHeaderName(h.name)).map((h) => h.value),
+    ...(flags.proxy === undefined ? [] : urlCredentials(flags.proxy)),
+    ...PROXY_ENV_VARS.flatMap((name) => urlCredentials(env[name] ?? '')),
   ];
 }

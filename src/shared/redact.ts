@@ -42,6 +42,8 @@ const PATTERNS = new RegExp(
   [
     // A credential parameter of a URL anywhere in the text.
     `([?&#;]${CREDENTIAL_PARAM})([^&#\\s"'<>]+)`,
+    // The password of a URL's user part anywhere in the text (a proxy URL in an error message).
+    `\\b([a-z][a-z0-9+.-]*://[^\\s/?#@:"'<>]*:)([^\\s/?#@"'<>]+)(?=@)`,
     // `token=...` in form bodies and log lines.
     `(?<![\\w-])((?:${PARAM_NAMES})=)([^&#\\s"'<>]+)`,
     // `Authorization: Bearer ...` in any casing, also in JSON.
@@ -154,6 +156,23 @@ export function redactUrl(url: string): string {
     withoutPassword.slice(0, queryStart) +
     withoutPassword.slice(queryStart).replace(URL_PARAM, `$1${REDACTED}`)
   );
+}
+
+/**
+ * The credentials of a URL's user part, decoded: the password, and `user:password` as Basic
+ * authentication carries them (base64), or the user part alone when it has no password.
+ */
+export function urlCredentials(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  if (password !== '') return [password, `${user}:${password}`];
+  return user === '' ? [] : [user];
 }
 
 /**

@@ -7,17 +7,29 @@ import { startReferenceServer, type ReferenceServer } from '../../src/server/ind
 import { runCli } from '../helpers/cli.js';
 import { signTestToken } from '../helpers/server-client.js';
 import { canonicalEvents, startWsFaultServer, type FaultServer } from '../helpers/fault-servers.js';
+import { startTestProxy, type TestProxy } from '../helpers/proxy-server.js';
 
 const SECRET = 'planted-jwt-secret-7f3a9c2e5b1d';
 // Values of headers whose names say they are credentials, planted like the token.
 const HEADER_SECRET = 'planted-api-key-4c1d8e0f';
 const COOKIE_SECRET = 'planted-cookie-9b2a7c3d';
 const CONFIG_HEADER_SECRET = 'planted-config-key-6e5f4a3b';
-const PLANTED = [SECRET, HEADER_SECRET, COOKIE_SECRET, CONFIG_HEADER_SECRET];
+// The password of a proxy URL, and the two ways it travels: decoded and as Proxy-Authorization.
+const PROXY_PASSWORD = 'planted-proxy-pw-2f7e1a9c';
+const PROXY_AUTHORIZATION = Buffer.from(`proxy-user:${PROXY_PASSWORD}`).toString('base64');
+const PLANTED = [
+  SECRET,
+  HEADER_SECRET,
+  COOKIE_SECRET,
+  CONFIG_HEADER_SECRET,
+  PROXY_PASSWORD,
+  PROXY_AUTHORIZATION,
+];
 const FAST = ['--first-event-timeout', '1s', '--timeout', '3s', '--grace', '50ms'];
 
 let server: ReferenceServer;
 let echo: FaultServer;
+let proxy: TestProxy;
 let token: string;
 let signature: string;
 let root: string;
@@ -42,6 +54,7 @@ beforeAll(async () => {
   signature = token.split('.')[2] ?? '';
   root = await mkdtemp(join(tmpdir(), 'ws-validate-secrets-'));
   refusedPort = await freePort();
+  proxy = await startTestProxy({ credentials: `proxy-user:${PROXY_PASSWORD}` });
   // A server that shows a client its own upgrade headers: in a frame, as text and as a close reason.
   echo = await startWsFaultServer(async (peer) => {
     const ids = await peer.trigger;
@@ -64,6 +77,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await proxy.close();
   await echo.close();
   await server.close();
   await rm(root, { recursive: true, force: true });
@@ -76,7 +90,7 @@ interface Case {
   args: (dir: string) => string[];
   /** Also write every report format, a recording and a GitHub step summary. */
   files?: boolean;
-  env?: Record<string, string>;
+  env?: () => Record<string, string>;
 }
 
 const CASES: Case[] = [
@@ -158,11 +172,34 @@ const CASES: Case[] = [
     name: 'a secret header of the config file, from the env var it names, echoed back',
     exitCode: 1,
     files: true,
-    env: { PLANTED_CONFIG_KEY: CONFIG_HEADER_SECRET },
+    env: () => ({ PLANTED_CONFIG_KEY: CONFIG_HEADER_SECRET }),
     args: () => [
       ...['--config', join(root, 'headers.config.json'), '--env', 'echo'],
       ...['--auth', 'query', '--token', token, '--verbose'],
     ],
+  },
+  {
+    name: 'a proxy URL with credentials, through the proxy, its headers echoed back',
+    exitCode: 1,
+    files: true,
+    env: () => ({ PLANTED_CONFIG_KEY: CONFIG_HEADER_SECRET }),
+    args: () => [
+      ...['--url', echo.url, '--token', token, '--verbose'],
+      ...['--proxy', `http://proxy-user:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}`],
+    ],
+  },
+  {
+    name: 'a proxy URL with credentials in HTTPS_PROXY that nothing answers at',
+    exitCode: 3,
+    files: true,
+    env: () => ({ HTTPS_PROXY: `http://proxy-user:${PROXY_PASSWORD}@127.0.0.1:${refusedPort}` }),
+    args: () => ['--url', 'wss://agents.example/ws', '--token', token, '--verbose'],
+  },
+  {
+    name: 'a usage error naming a proxy URL with credentials',
+    exitCode: 2,
+    env: () => ({ HTTPS_PROXY: `socks5://proxy-user:${PROXY_PASSWORD}@127.0.0.1:1080` }),
+    args: () => ['--url', 'wss://agents.example/ws', '--token', token],
   },
   {
     name: 'a usage error beside a secret --header',
@@ -211,7 +248,7 @@ describe.concurrent('a planted token never reaches any output or file', () => {
     const summary = join(out, 'step-summary.md');
     const result = await runCli(
       [...testCase.args(dir), ...FAST, ...(testCase.files ? fileArgs(out) : [])],
-      { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, ...testCase.env } },
+      { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, ...testCase.env?.() } },
     );
 
     expect(result.code, result.stderr).toBe(testCase.exitCode);

@@ -44,6 +44,10 @@ describe('library options', () => {
     });
   });
 
+  it('parse the proxy URL as --proxy does', () => {
+    expect(toRunFlags({ proxy: 'proxy.corp:3128' })).toEqual({ proxy: 'http://proxy.corp:3128/' });
+  });
+
   it('skip options given as undefined', () => {
     expect(toRunFlags({ url: undefined, insecure: true })).toEqual({ insecure: true });
   });
@@ -56,6 +60,7 @@ describe('library options', () => {
     [{ jwt_secret: 'x' }, /unknown option "jwt_secret"/],
     [{ header: 'X-Team: agents' }, /option "header" must be a list of strings, not string/],
     [{ header: ['Host: evil.example'] }, /set by the WebSocket handshake/],
+    [{ proxy: 'socks5://proxy.corp:1080' }, /is not an http:\/\/ or https:\/\/ proxy URL/],
   ])('refuse %j', (options, message) => {
     expect(() => toRunFlags(options)).toThrow(message);
   });

@@ -254,6 +254,7 @@ describe('types derived from the table', () => {
       insecure?: boolean;
       header?: GivenHeader[];
       origin?: string;
+      proxy?: string;
       token?: string;
       tokenFile?: string;
       tokenCommand?: string;
