@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { UsageError } from '../shared/errors.js';
 import type { ProxyRoute } from '../shared/proxy-tunnel.js';
 import { redactUrl } from '../shared/redact.js';
@@ -90,9 +89,14 @@ export function goesDirect(url: URL, noProxy: string): boolean {
       if (entry === '*') return true;
       const { name, entryPort } = splitEntry(entry.toLowerCase());
       if (entryPort !== undefined && entryPort !== port) return false;
-      if (isIP(host) !== 0 || isIP(name) !== 0) return host === name;
+      if (isIpAddress(host) || isIpAddress(name)) return host === name;
       return host === name || host.endsWith(`.${name}`);
     });
+}
+
+// An IPv4 or IPv6 address, as a URL's host name gives it (node:net would cost start-up time).
+function isIpAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
 }
 
 // `[::1]:8080`, `::1`, `host:8080`, `.host`, `*.host` or `host`.
