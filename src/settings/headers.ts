@@ -81,13 +81,8 @@ function usage(code: string, where: string, found: HeaderProblem): UsageError {
 export function parseHeader(text: string, source: string): GivenHeader {
   const colon = text.indexOf(':');
   if (colon === -1) {
-    throw new UsageError(
-      'BAD_HEADER',
-      `${source}: a header is "Name: value", and this one has no ":"`,
-      {
-        hint: EXAMPLE,
-      },
-    );
+    const message = `${source}: a header is "Name: value", and this one has no ":"`;
+    throw new UsageError('BAD_HEADER', message, { hint: EXAMPLE });
   }
   const name = text.slice(0, colon).trim();
   const value = text.slice(colon + 1).trim();
@@ -105,15 +100,16 @@ export function parseHeader(text: string, source: string): GivenHeader {
 export function mergeHeaders(
   ...layers: readonly Readonly<Record<string, string>>[]
 ): Record<string, string> {
-  const merged: Record<string, string> = {};
+  // Keyed by the lower-case name, keeping the casing of the header that won.
+  const merged = new Map<string, [string, string]>();
   for (const layer of layers) {
     for (const [name, value] of Object.entries(layer)) {
-      const same = Object.keys(merged).find((key) => key.toLowerCase() === name.toLowerCase());
-      if (same !== undefined) delete merged[same];
-      merged[name] = value;
+      merged.delete(name.toLowerCase());
+      merged.set(name.toLowerCase(), [name, value]);
     }
   }
-  return merged;
+  // fromEntries defines each header as its own property, even one named __proto__.
+  return Object.fromEntries(merged.values());
 }
 
 /** Where the headers of a run come from: the environment's config field, and --header. */
@@ -134,10 +130,12 @@ export interface HeaderSources {
  * would replace the token's Authorization header is a usage error naming where it was given.
  */
 export function resolveHeaders(sources: HeaderSources): Record<string, string> {
-  const configured: Record<string, string> = {};
-  for (const [name, value] of Object.entries(sources.configured ?? {})) {
-    configured[name] = typeof value === 'string' ? value : fromEnv(name, value.env, sources);
-  }
+  const configured = Object.fromEntries(
+    Object.entries(sources.configured ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : fromEnv(name, value.env, sources),
+    ]),
+  );
   const flags = sources.flags ?? [];
   const seen = new Map<string, { name: string; count: number }>();
   for (const { name } of flags) {

@@ -312,3 +312,11 @@ describe('secret header values on the command line', () => {
     expect(secretsIn(argv, {})).toEqual(['a1', 'b2', 'c3']);
   });
 });
+
+describe('a header named __proto__', () => {
+  it('is a header like any other, not the prototype of the headers', () => {
+    const merged = mergeHeaders(JSON.parse('{"__proto__": "a"}') as Record<string, string>);
+    expect(Object.keys(merged)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+  });
+});
