@@ -9,9 +9,9 @@ export interface PlacedToken {
 
 /**
  * Places a token as `Authorization: Bearer` with the environment's name in `X-Environment` beside
- * it (as the backend's own command-line client sends them), as the subprotocol
- * `jwt.<base64url(token)>`, or as a `token` query parameter appended to the URL's existing query
- * (before any fragment).
+ * it (as the backend's own command-line client sends them, docs/protocol.md section 9), as the
+ * subprotocol `jwt.<base64url(token)>`, or as a `token` query parameter appended to the URL's
+ * existing query (before any fragment).
  */
 export function applyToken(
   url: string,
