@@ -1,8 +1,8 @@
 import { SECRET_ENV_VARS, SECRET_OPTIONS } from '../settings/secrets.js';
 import { flagNames } from '../settings/option-row.js';
 import { optionOf } from '../settings/options.js';
-import { PROXY_ENV_VARS } from '../settings/proxy.js';
-import { isSecretHeaderName, urlCredentials } from '../shared/redact.js';
+import { PROXY_ENV_VARS, proxyCredentials } from '../settings/proxy.js';
+import { isSecretHeaderName } from '../shared/redact.js';
 
 export { SECRET_ENV_VARS, secretsOf } from '../settings/secrets.js';
 
@@ -42,9 +42,7 @@ function proxySecretsIn(
     return flag === undefined ? [] : arg.slice(flag.length + 1);
   });
   const fromEnv = PROXY_ENV_VARS.flatMap((name) => env[name] ?? []);
-  return [...urls, ...fromEnv].flatMap((url) =>
-    urlCredentials(url.includes('://') ? url : `http://${url}`),
-  );
+  return [...urls, ...fromEnv].flatMap(proxyCredentials);
 }
 
 const HEADER_FLAGS = flagNames(optionOf('header'));

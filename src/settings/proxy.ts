@@ -1,6 +1,6 @@
 import { UsageError } from '../shared/errors.js';
 import type { ProxyRoute } from '../shared/proxy-tunnel.js';
-import { redactUrl } from '../shared/redact.js';
+import { redactUrl, urlCredentials } from '../shared/redact.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -22,6 +22,11 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = {
 
 /** Every environment variable that may name a proxy, for the secrets of their credentials. */
 export const PROXY_ENV_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
+
+/** The credentials of a proxy URL, which may leave out its scheme (`user:password@host:port`). */
+export function proxyCredentials(url: string): string[] {
+  return urlCredentials(url.includes('://') ? url : `http://${url}`);
+}
 
 /**
  * Checks a proxy URL (`http://user:password@host:port`, or `host:port` for http://) and returns it

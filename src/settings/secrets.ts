@@ -1,7 +1,7 @@
 import { OPTIONS, type RunFlags } from './options.js';
 import type { OptionRow } from './option-row.js';
-import { PROXY_ENV_VARS } from './proxy.js';
-import { isSecretHeaderName, urlCredentials } from '../shared/redact.js';
+import { PROXY_ENV_VARS, proxyCredentials } from './proxy.js';
+import { isSecretHeaderName } from '../shared/redact.js';
 
 /** The options whose value is a secret. */
 export const SECRET_OPTIONS: readonly OptionRow[] = (OPTIONS as readonly OptionRow[]).filter(
@@ -24,7 +24,7 @@ export function secretsOf(
     ...SECRET_OPTIONS.map((row) => given[row.key]).filter((v) => typeof v === 'string'),
     ...SECRET_ENV_VARS.map((name) => env[name]),
     ...(flags.header ?? []).filter((h) => isSecretHeaderName(h.name)).map((h) => h.value),
-    ...(flags.proxy === undefined ? [] : urlCredentials(flags.proxy)),
-    ...PROXY_ENV_VARS.flatMap((name) => urlCredentials(env[name] ?? '')),
+    ...(flags.proxy === undefined ? [] : proxyCredentials(flags.proxy)),
+    ...PROXY_ENV_VARS.flatMap((name) => proxyCredentials(env[name] ?? '')),
   ];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secretsIn } from '../../src/cli/secrets.js';
+import { secretsIn, secretsOf } from '../../src/cli/secrets.js';
 import { chooseProxy, parseProxyUrl } from '../../src/settings/proxy.js';
 import { resolveRunSettings } from '../../src/settings/resolve.js';
 import { UsageError } from '../../src/shared/errors.js';
@@ -164,5 +164,13 @@ describe('credentials in a proxy URL', () => {
     expect(redact('connect to http://alice:pw-1234@proxy:3128 failed')).toBe(
       'connect to http://alice:***@proxy:3128 failed',
     );
+  });
+});
+
+describe('credentials in a proxy variable without a scheme', () => {
+  it('are known to the run command from the start, as to every other', () => {
+    const env = { HTTPS_PROXY: 'proxy-user:bare-password-77@corp-proxy:3128' };
+    expect(secretsOf({}, env)).toEqual(expect.arrayContaining(['bare-password-77']));
+    expect(secretsIn([], env)).toEqual(expect.arrayContaining(['bare-password-77']));
   });
 });
