@@ -20,8 +20,9 @@ while (queue.length > 0) {
   const file = queue.pop();
   if (reached.has(file)) continue;
   reached.add(file);
+  // tsc writes the specifiers of `from` in single quotes and those of `import()` types in double.
   for (const [, spec] of readFileSync(file, 'utf8').matchAll(
-    /(?:from |import\()'(\.[^']+)\.js'/g,
+    /(?:from |import\()['"](\.[^'"]+)\.js['"]/g,
   )) {
     queue.push(join(dirname(file), `${spec}.d.ts`));
   }
