@@ -26,9 +26,9 @@ import type {
   TriggerInfo,
 } from './types.js';
 import type { FrameRecord, FrameVerdict, SessionOutcome } from './frames.js';
-import { createRuleSet, skipRules, type TimeBudgets } from './rules.js';
+import { createRuleSet, type TimeBudgets } from './rules.js';
 import type { RuleEvent } from './rules/tracker.js';
-import { decideExit } from './verdict.js';
+import { decideExit, settleRules } from './verdict.js';
 
 /** Warnings kept in full; the rest are only counted. */
 const MAX_WARNINGS = 20;
@@ -299,14 +299,10 @@ export function createJudge(options: JudgeOptions): Judge {
         facts.auth ??= decision.error?.message ?? 'authentication failed';
       }
       facts.connectionFailed = outcome.failure !== undefined || outcome.reason === 'dropped';
-      const notJudged =
-        decision.error === undefined
-          ? 'not judged: the run never got far enough'
-          : `not judged: the run ended before any agent event (${decision.error.code})`;
       const judgement: Judgement = {
         exitCode: decision.exitCode,
         events: eventResults,
-        rules: decision.judged ? ruleResults : skipRules(notJudged),
+        rules: settleRules(ruleResults, decision, rules.violations()),
         diagnoses: diagnoseRun(facts),
         warnings:
           warningsDropped > 0

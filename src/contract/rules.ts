@@ -1,5 +1,5 @@
 import type { ProfileSpec } from './profile.js';
-import { RULE_IDS, type RuleResult } from './types.js';
+import { RULE_IDS, type RuleId, type RuleResult } from './types.js';
 import { trackOrder } from './rules/order.js';
 import { trackPresence } from './rules/presence.js';
 import { trackRunScope } from './rules/run-scope.js';
@@ -17,6 +17,8 @@ export interface RuleSet {
   observe(event: RuleEvent): void;
   /** True once any tracker has seen a violation that no later frame can undo. */
   violated(): boolean;
+  /** The rules that have seen such a violation, in RULE_IDS order. */
+  violations(): RuleId[];
   /** Every rule's result, in RULE_IDS order. */
   results(context: RuleContext): RuleResult[];
 }
@@ -36,6 +38,7 @@ export function createRuleSet(spec: ProfileSpec, budgets: TimeBudgets | null): R
       for (const tracker of trackers) tracker.observe(event);
     },
     violated: () => trackers.some((tracker) => tracker.violated()),
+    violations: () => trackers.filter((tracker) => tracker.violated()).map((t) => t.id),
     results: (context) => trackers.map((tracker) => tracker.result(context)),
   };
 }

@@ -1,7 +1,8 @@
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import type { CloseInfo, RunError, SessionOutcome } from './frames.js';
 import type { Attempt, ProfileResult, RunLatencies, RunReport } from './run-report.js';
-import type { EventResult, Judgement, TriggerInfo } from './types.js';
+import { skipRules } from './rules.js';
+import type { EventResult, Judgement, RuleId, RuleResult, TriggerInfo } from './types.js';
 
 /** What the exit code is decided from. */
 export interface ExitFacts {
@@ -99,6 +100,33 @@ export function decideExit(facts: ExitFacts): ExitDecision {
     }
   }
   return { exitCode: facts.contractHeld ? ExitCode.Pass : ExitCode.ContractFailed, judged: true };
+}
+
+/**
+ * The rules as a run's report shows them. A run that never started has every rule skipped; one
+ * that started and then ended in an error (a drop, an interrupt, an auth failure) skips each rule
+ * that failed only on what never arrived, and keeps failed only the violations already seen.
+ */
+export function settleRules(
+  results: readonly RuleResult[],
+  decision: ExitDecision,
+  violated: readonly RuleId[],
+): RuleResult[] {
+  const code = decision.error?.code;
+  if (!decision.judged) {
+    return skipRules(
+      code === undefined
+        ? 'not judged: the run never got far enough'
+        : `not judged: the run ended before any agent event (${code})`,
+    );
+  }
+  if (verdictFor(decision.exitCode) !== 'error') return [...results];
+  const reason = `not judged: the run ended in an error (${code ?? `exit ${decision.exitCode}`})`;
+  return results.map((rule) =>
+    rule.status === 'fail' && !violated.includes(rule.id)
+      ? { id: rule.id, status: 'skip', message: `${reason}; so far: ${rule.message}` }
+      : rule,
+  );
 }
 
 /** What a run's report says besides its judgement: where, what was sent, when, and how it ended. */

@@ -191,7 +191,8 @@ describe('judge over hand-written transcripts', () => {
     expect(judgeTranscript('happy', {}, dropped).judgement.exitCode).toBe(0);
     const midRun = judgeTranscript('timeout-after-start', {}, dropped).judgement;
     expect([midRun.exitCode, midRun.error?.code]).toEqual([3, 'CONNECTION_DROPPED']);
-    expect(midRun.rules.find((r) => r.id === 'presence')?.status).toBe('fail');
+    // The events that never arrived say nothing about a run cut short: presence is not judged.
+    expect(midRun.rules.find((r) => r.id === 'presence')?.status).toBe('skip');
   });
 
   it('fails a clean close before agent_completed on presence', () => {
@@ -218,6 +219,8 @@ describe('judge over hand-written transcripts', () => {
     };
     const { judgement } = judgeTranscript('out-of-order', {}, interrupted);
     expect([judgement.exitCode, judgement.error?.code]).toEqual([130, 'INTERRUPTED']);
+    // The order violation was seen before the interrupt and stands.
+    expect(judgement.rules.find((r) => r.id === 'order')?.status).toBe('fail');
   });
 
   it('treats a 1008 close before any agent event as an auth failure', () => {

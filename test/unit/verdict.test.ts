@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { EventResult, Judgement } from '../../src/contract/types.js';
+import type { EventResult, Judgement, RuleResult } from '../../src/contract/types.js';
 import type { RunReport } from '../../src/contract/run-report.js';
 import {
   buildRunReport,
   isUnjudgedEvent,
   readLatencies,
   runErrorOf,
+  settleRules,
   type RunFacts,
 } from '../../src/contract/verdict.js';
 
@@ -186,5 +187,38 @@ describe('isUnjudgedEvent', () => {
     expect(isUnjudgedEvent(build(judgement(3), facts), missing)).toBe(true);
     expect(isUnjudgedEvent(build(judgement(3), facts), passed)).toBe(false);
     expect(isUnjudgedEvent(build(judgement(1), facts), missing)).toBe(false);
+  });
+});
+
+describe('settleRules', () => {
+  const results: RuleResult[] = [
+    { id: 'presence', status: 'fail', message: 'never arrived for this run: agent_completed' },
+    { id: 'order', status: 'pass', message: 'agent_started came first' },
+    { id: 'single_terminal', status: 'fail', message: 'agent_completed arrived 2 times' },
+    { id: 'tool_pairing', status: 'skip', message: 'no tool events to pair' },
+  ];
+  const error = { code: 'INTERRUPTED', message: 'interrupted' };
+
+  it('skips what failed on absence in a started run that ended in an error, and keeps a violation seen', () => {
+    const settled = settleRules(results, { exitCode: 130, error, judged: true }, [
+      'single_terminal',
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['skip', 'pass', 'fail', 'skip']);
+    expect(settled[0]?.message).toBe(
+      'not judged: the run ended in an error (INTERRUPTED); so far: never arrived for this run: agent_completed',
+    );
+  });
+
+  it('leaves a judged run as it is', () => {
+    expect(settleRules(results, { exitCode: 1, judged: true }, [])).toEqual(results);
+    expect(settleRules(results, { exitCode: 5, judged: true }, [])).toEqual(results);
+  });
+
+  it('skips every rule of a run that never started, naming its error', () => {
+    const settled = settleRules(results, { exitCode: 4, error, judged: false }, []);
+    expect(settled).toHaveLength(6);
+    expect(new Set(settled.map((r) => r.message))).toEqual(
+      new Set(['not judged: the run ended before any agent event (INTERRUPTED)']),
+    );
   });
 });
