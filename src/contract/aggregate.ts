@@ -2,6 +2,7 @@ import { ExitCode, verdictFor } from '../shared/errors.js';
 import { DIAGNOSIS_CODES, describeFieldError } from './types.js';
 import type { DiagnosisCode, EventStatus, TriggerInfo } from './types.js';
 import type { RunLatencies, RunReport } from './run-report.js';
+import { meetsGate } from './pass-rate.js';
 import { isUnjudgedEvent, runErrorOf } from './verdict.js';
 
 /** Nearest-rank percentiles of a latency in milliseconds; null when no run measured it. */
@@ -26,6 +27,8 @@ export interface RunSummary {
   failures: string[];
   /** Codes of the run's diagnoses, e.g. `cross_talk`. */
   diagnoses: DiagnosisCode[];
+  /** Why the run could not be judged, e.g. `AUTH_FAILED`; only for the verdict `error`. */
+  errorCode?: string;
 }
 
 /** The report of repeated runs (`--runs N`), the document behind the aggregate formats. */
@@ -36,14 +39,24 @@ export interface AggregateReport {
   target: RunReport['target'];
   runs: RunSummary[];
   aggregate: {
+    /** Runs that ran, as `runs` lists them. */
     total: number;
+    /** Runs that never started: the batch was interrupted first. */
+    notStarted: number;
+    /** Runs judged on the contract (verdict `pass` or `fail`); the pass rate is over these. */
+    judged: number;
     passed: number;
+    /** Judged runs that failed the contract (exit 1 or 5). */
     failed: number;
-    /** Passed runs over all runs, from 0 to 1. */
+    /** Runs that could not be judged (verdict `error`: exit 3, 4, 130); no contract failure. */
+    untestable: number;
+    /** How many untestable runs ended with each error code, e.g. `{ "AUTH_FAILED": 2 }`. */
+    untestableCodes: Record<string, number>;
+    /** Passed runs over judged runs, from 0 to 1; 0 when no run was judged. */
     passRate: number;
     /** The gate the pass rate was held to, from 0 to 1. */
     minPassRate: number;
-    /** How many runs each required event passed in, in the profile's order. */
+    /** How many judged runs each required event passed in, in the profile's order. */
     perEvent: Record<string, number>;
     topFailures: { message: string; count: number }[];
     /** In how many runs each diagnosis was made (codes that occurred only), e.g. `cross_talk`. */
@@ -64,12 +77,17 @@ export interface AggregateOptions {
   target: RunReport['target'];
   /** The required events of the profile the runs were judged by, in its order. */
   requiredEvents: readonly string[];
+  /** The batch was interrupted (SIGINT, SIGTERM): exit 130 whatever the runs say. */
+  interrupted?: boolean;
+  /** Runs that never started because the batch was interrupted first. */
+  notStarted?: number;
 }
 
 const TOP_FAILURES = 5;
 
-// Exit codes for which a run never reached the agent; when every run ends in the same one, that is the story.
-const INFRASTRUCTURE_EXIT_CODES: readonly number[] = [ExitCode.Connection, ExitCode.Auth];
+// When no run could be judged, the batch exits with the first of these that any run ended with
+// (an interrupt, then an auth failure: credentials are the one cause every run shares), else 3.
+const UNTESTABLE_EXIT_ORDER: readonly number[] = [ExitCode.Interrupted, ExitCode.Auth];
 
 /** Reduces one run's report to the summary the aggregate needs. */
 export function summariseRun(
@@ -106,20 +124,31 @@ export function summariseRun(
     events: Object.fromEntries(events),
     failures,
     diagnoses: report.diagnoses.map((d) => d.code),
+    ...(report.verdict === 'error' && runError !== undefined ? { errorCode: runError.code } : {}),
   };
 }
 
-/** Aggregates run summaries into pass rate, per-event pass counts, top failures, latency percentiles and an exit code. */
+/**
+ * Aggregates run summaries into the pass rate over the judged runs, the untestable runs beside it,
+ * per-event pass counts, top failures, latency percentiles and an exit code.
+ */
 export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions): AggregateReport {
   const total = summaries.length;
-  const passed = summaries.filter((s) => s.verdict === 'pass').length;
-  const passRate = total === 0 ? 0 : passed / total;
-  const exitCode = gateExitCode(summaries, passRate, options.minPassRate);
+  const judgedRuns = summaries.filter((s) => s.verdict !== 'error');
+  const judged = judgedRuns.length;
+  const passed = judgedRuns.filter((s) => s.verdict === 'pass').length;
+  const untestableCodes: Record<string, number> = {};
+  for (const s of summaries) {
+    if (s.verdict !== 'error') continue;
+    const code = s.errorCode ?? `EXIT_${s.exitCode}`;
+    untestableCodes[code] = (untestableCodes[code] ?? 0) + 1;
+  }
+  const exitCode = batchExitCode(summaries, options, passed, judged);
 
   const perEvent = Object.fromEntries(
     options.requiredEvents.map((type) => [
       type,
-      summaries.filter((s) => s.events[type] === 'pass').length,
+      judgedRuns.filter((s) => s.events[type] === 'pass').length,
     ]),
   );
 
@@ -149,9 +178,13 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
     runs: summaries,
     aggregate: {
       total,
+      notStarted: options.notStarted ?? 0,
+      judged,
       passed,
-      failed: total - passed,
-      passRate,
+      failed: judged - passed,
+      untestable: total - judged,
+      untestableCodes,
+      passRate: judged === 0 ? 0 : passed / judged,
       minPassRate: options.minPassRate,
       perEvent,
       topFailures,
@@ -161,7 +194,8 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
         firstEvent: percentiles(summaries.map((s) => s.latencies.firstEventMs)),
         completed: percentiles(summaries.map((s) => s.latencies.completedMs)),
       },
-      sessionsPerSecond: options.durationMs > 0 ? total / (options.durationMs / 1000) : 0,
+      sessionsPerSecond:
+        options.durationMs > 0 ? roundTo(total / (options.durationMs / 1000), 2) : 0,
       durationMs: options.durationMs,
     },
   };
@@ -181,18 +215,27 @@ export function normaliseFailure(text: string): string {
     .replace(/\bframe #\d+/g, 'frame #…');
 }
 
-function gateExitCode(summaries: RunSummary[], passRate: number, minPassRate: number): number {
-  const first = summaries[0];
-  if (
-    first !== undefined &&
-    INFRASTRUCTURE_EXIT_CODES.includes(first.exitCode) &&
-    summaries.every((s) => s.exitCode === first.exitCode)
-  ) {
-    return first.exitCode;
+// Interrupted: 130. No run judged: the runs' own reason (130, then 4, else 3). Else the gate,
+// compared exactly over the judged runs.
+function batchExitCode(
+  summaries: readonly RunSummary[],
+  options: AggregateOptions,
+  passed: number,
+  judged: number,
+): number {
+  if (options.interrupted === true) return ExitCode.Interrupted;
+  if (judged === 0) {
+    return (
+      UNTESTABLE_EXIT_ORDER.find((code) => summaries.some((s) => s.exitCode === code)) ??
+      ExitCode.Connection
+    );
   }
-  // Zero runs prove nothing, whatever the gate says.
-  if (summaries.length === 0) return ExitCode.ContractFailed;
-  return passRate >= minPassRate ? ExitCode.Pass : ExitCode.ContractFailed;
+  return meetsGate(passed, judged, options.minPassRate) ? ExitCode.Pass : ExitCode.ContractFailed;
+}
+
+function roundTo(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
 }
 
 function nearestRank(sorted: readonly number[], p: number): number | null {

@@ -201,7 +201,7 @@ export function buildRunReport(judged: readonly ProfileJudgement[], facts: RunFa
   };
 }
 
-/** Reads a run's latencies from its report: the first run event of any type, and the first of the `terminal` events. */
+/** Reads a run's latencies from its report, in whole milliseconds: the connect, the first run event of any type, and the first of the `terminal` events. */
 export function readLatencies(
   report: RunReport,
   connectMs: number | null,
@@ -211,10 +211,12 @@ export function readLatencies(
     const times = events.map((e) => e.firstAtMs).filter((t): t is number => t !== null);
     return times.length > 0 ? Math.min(...times) : null;
   };
+  // Whole milliseconds: a clock's fractions are noise in a report.
+  const whole = (ms: number | null): number | null => (ms === null ? null : Math.round(ms));
   return {
-    connectMs,
-    firstEventMs: earliest(report.events),
-    completedMs: earliest(report.events.filter((e) => terminal.includes(e.type))),
+    connectMs: whole(connectMs),
+    firstEventMs: whole(earliest(report.events)),
+    completedMs: whole(earliest(report.events.filter((e) => terminal.includes(e.type)))),
   };
 }
 

@@ -1,6 +1,8 @@
 import { escapeControl } from '../shared/printable.js';
 import { describeFieldError, type EventResult } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
+import type { AggregateReport } from '../contract/aggregate.js';
+import { decimalRatio, meetsGate, type Ratio } from '../contract/pass-rate.js';
 
 /** Counts of judged items in a report, as the verdict lines show them. */
 export interface ReportCounts {
@@ -17,11 +19,6 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (Math.abs(Math.round(ms)) < 1000) return `${Math.round(ms)}ms`;
   return `${(ms / 1000).toFixed(1)}s`;
-}
-
-/** Formats a rate from 0 to 1 as a percentage with one decimal, e.g. `95.0%`. */
-export function formatRate(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }
 
 /** Formats a first-seen time in milliseconds after the trigger as `+412ms`, or `—` when unknown. */
@@ -63,4 +60,86 @@ export function joinSections(sections: readonly (readonly string[])[]): string {
     .filter((lines) => lines.length > 0)
     .map((lines) => lines.join('\n'))
     .join('\n\n')}\n`;
+}
+
+/** A ratio as a percentage with `digits` decimals, rounded half up, e.g. `98.4%`. */
+export function formatPercent(ratio: Ratio, digits: number): string {
+  const scale = 10n ** BigInt(digits);
+  const scaled = (2n * ratio.num * 100n * scale + ratio.den) / (2n * ratio.den);
+  const whole = scaled / scale;
+  const fraction = (scaled % scale).toString().padStart(digits, '0');
+  return digits === 0 ? `${whole}%` : `${whole}.${fraction}%`;
+}
+
+// Enough for any pass rate of up to a billion runs against a gate of up to 15 significant digits.
+const MAX_DIGITS = 30;
+
+/** A pass rate and its gate as percentages, with as many decimals as the comparison needs. */
+export interface GateComparison {
+  rate: string;
+  gate: string;
+  /** The rate reaches the gate, compared exactly. */
+  holds: boolean;
+}
+
+/**
+ * `passed / judged` against the gate, e.g. `95.0%` and `90.0%`: one decimal, or as many as it
+ * takes for a rate below the gate to read below it (`98.95%` and `99.00%`, never `99.0% < 99.0%`).
+ */
+export function compareToGate(passed: number, judged: number, gate: number): GateComparison {
+  const rate: Ratio = { num: BigInt(passed), den: BigInt(Math.max(judged, 1)) };
+  const threshold = decimalRatio(gate);
+  const holds = judged > 0 && meetsGate(passed, judged, gate);
+  let digits = 1;
+  while (
+    !holds &&
+    digits < MAX_DIGITS &&
+    formatPercent(rate, digits) === formatPercent(threshold, digits)
+  ) {
+    digits += 1;
+  }
+  return { rate: formatPercent(rate, digits), gate: formatPercent(threshold, digits), holds };
+}
+
+/** The gate comparison in one phrase, e.g. `95.0% ≥ 90.0%`. */
+export function describeGate(comparison: GateComparison): string {
+  return `${comparison.rate} ${comparison.holds ? '≥' : '<'} ${comparison.gate}`;
+}
+
+/** What repeated runs came to, in the words every format uses. */
+export interface BatchWords {
+  /** `19/20 runs passed`, or `19/20 judged runs passed` when some runs were not judged. */
+  passed: string;
+  /** `2 not judged (1× AUTH_FAILED, 1× CONNECTION_REFUSED)`, or null. */
+  notJudged: string | null;
+  /** Why runs were not judged, most frequent first: `1× AUTH_FAILED, 1× CONNECTION_REFUSED`. */
+  reasons: string;
+  /** `25 never started`, or null. */
+  notStarted: string | null;
+}
+
+/** Describes the counts of repeated runs: passes over judged runs, the untestable and unstarted beside them. */
+export function describeBatch(a: AggregateReport['aggregate']): BatchWords {
+  const partial = a.untestable > 0 || a.notStarted > 0;
+  const reasons = Object.entries(a.untestableCodes)
+    .sort(([x, m], [y, n]) => n - m || (x < y ? -1 : x > y ? 1 : 0))
+    .map(([code, count]) => `${count}× ${code}`)
+    .join(', ');
+  return {
+    passed: `${a.passed}/${a.judged} ${partial ? 'judged runs' : 'runs'} passed`,
+    notJudged: a.untestable === 0 ? null : `${a.untestable} not judged (${reasons})`,
+    reasons,
+    notStarted: a.notStarted === 0 ? null : `${a.notStarted} never started`,
+  };
+}
+
+/** Repeated runs in one line, e.g. `19/20 judged runs passed (95.0% ≥ 90.0%); 1 not judged (1× AUTH_FAILED)`. */
+export function summariseBatch(a: AggregateReport['aggregate']): string {
+  const words = describeBatch(a);
+  const gate = describeGate(compareToGate(a.passed, a.judged, a.minPassRate));
+  return [
+    a.judged === 0 ? 'no run was judged' : `${words.passed} (${gate})`,
+    ...(words.notJudged === null ? [] : [words.notJudged]),
+    ...(words.notStarted === null ? [] : [words.notStarted]),
+  ].join('; ');
 }

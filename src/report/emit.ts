@@ -8,12 +8,8 @@ import { UsageError } from '../shared/errors.js';
 import { redactStrings } from '../shared/redact.js';
 import type { ReportTarget } from '../settings/parse.js';
 import { renderAggregateAnnotations, renderGithubAnnotations } from './github.js';
-import {
-  renderAggregateHuman,
-  renderAggregateVerdictLine,
-  renderHuman,
-  renderVerdictLine,
-} from './human.js';
+import { renderHuman, renderVerdictLine } from './human.js';
+import { renderAggregateHuman, renderAggregateVerdictLine } from './human-aggregate.js';
 import { REPORTERS, type Reporter } from './reporter.js';
 
 /** Where a run's outputs go and which of them are wanted. */

@@ -2,8 +2,9 @@ import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import { describeFieldError } from '../contract/types.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
+import { ExitCode } from '../shared/errors.js';
 import { escapeControl } from '../shared/printable.js';
-import { describeEventProblem, formatRate } from './describe.js';
+import { describeEventProblem, summariseBatch } from './describe.js';
 import { hasMatrix } from './matrix.js';
 
 /** Renders GitHub Actions workflow commands: `::error` per failing event, rule, diagnosis and run error, `::warning` per warning. */
@@ -48,13 +49,18 @@ export function renderGithubAnnotations(report: RunReport): string[] {
   return lines;
 }
 
-/** Renders the annotations of repeated runs: one `::error` when the pass-rate gate failed, naming the most common failures. */
+/** Renders the annotations of repeated runs: one `::error` when the batch did not pass (a failed gate, no run judged, an interrupt), naming the most common failures. */
 export function renderAggregateAnnotations(agg: AggregateReport): string[] {
   if (agg.exitCode === 0) return [];
-  const a = agg.aggregate;
-  const failures = a.topFailures.map((f) => `${f.count}× ${f.message}`);
-  const summary = `${a.passed}/${a.total} runs passed; required ${formatRate(a.minPassRate)}`;
-  return [annotation('error', 'ws-validate: pass rate', [summary, ...failures].join('\n'))];
+  const failures = agg.aggregate.topFailures.map((f) => `${f.count}× ${f.message}`);
+  const title =
+    agg.exitCode === ExitCode.Interrupted
+      ? 'ws-validate: interrupted'
+      : agg.verdict === 'error'
+        ? 'ws-validate: no run judged'
+        : 'ws-validate: pass rate';
+  const message = [summariseBatch(agg.aggregate), ...failures].join('\n');
+  return [annotation('error', title, message)];
 }
 
 /** Escapes an annotation message as GitHub's runner expects (`%`, CR, LF), other controls as `\u001b`. */

@@ -1,7 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { defuseWorkflowCommands } from '../shared/printable.js';
 import type { FieldError, RuleResult } from '../contract/types.js';
-import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 import { isUnjudgedEvent, runErrorOf } from '../contract/verdict.js';
 import { renderMatrix } from './human-matrix.js';
@@ -10,7 +9,6 @@ import {
   countReport,
   formatDuration,
   formatOffset,
-  formatRate,
   joinSections,
   oneLine,
   printable,
@@ -249,81 +247,4 @@ function renderError(report: RunReport, chalk: ChalkInstance): string[] {
 // Keeps a multi-line message under its own column instead of back at the left margin.
 function indentContinuation(text: string, indent: string): string {
   return printable(text).replace(/\n/g, `\n${indent}`);
-}
-
-/** Options of `renderAggregateHuman`. */
-export interface AggregateHumanOptions {
-  /** Colours; a level-0 instance gives plain text. */
-  chalk: ChalkInstance;
-}
-
-/** Renders the aggregate for a terminal: pass count and rate, per-event passes, top failures, latencies, throughput and a verdict line. */
-export function renderAggregateHuman(agg: AggregateReport, options: AggregateHumanOptions): string {
-  const { chalk } = options;
-  const a = agg.aggregate;
-  const required = Object.keys(a.perEvent);
-  const eventWidth = Math.max(0, ...required.map((e) => e.length));
-  const sections: string[][] = [
-    [
-      `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
-      `passed ${a.passed}/${a.total} (${formatRate(a.passRate)}) · required ${formatRate(a.minPassRate)}`,
-      ...(a.diagnoses.cross_talk === undefined
-        ? []
-        : [
-            chalk.red(
-              `cross-talk in ${a.diagnoses.cross_talk}/${a.total} runs: events of one run arrived on another run's connection`,
-            ),
-          ]),
-    ],
-    [
-      chalk.bold('events'),
-      ...required.map((type) => {
-        const count = a.perEvent[type] ?? 0;
-        const colour = count === a.total ? chalk.green : chalk.red;
-        return `  ${type.padEnd(eventWidth)}  ${colour(`${count}/${a.total}`)}`;
-      }),
-    ],
-    a.topFailures.length === 0
-      ? []
-      : [
-          chalk.bold('top failures'),
-          ...a.topFailures.map(
-            (f) =>
-              `  ${`${f.count}×`.padStart(Math.max(...a.topFailures.map((t) => `${t.count}×`.length)))}  ${oneLine(f.message)}`,
-          ),
-        ],
-    renderLatencyTable(agg, chalk),
-    [`throughput ${a.sessionsPerSecond.toFixed(2)} sessions/s · ${formatDuration(a.durationMs)}`],
-    [renderAggregateVerdictLine(agg, chalk)],
-  ];
-  return defuseWorkflowCommands(joinSections(sections));
-}
-
-/** Renders the last line of the aggregate alone, e.g. `PASS  19/20 runs passed (95.0% ≥ 90.0%) · 47.6s`. */
-export function renderAggregateVerdictLine(agg: AggregateReport, chalk: ChalkInstance): string {
-  const a = agg.aggregate;
-  if (agg.verdict === 'error') {
-    return `${chalk.bold.red('ERROR')}  ${a.total}/${a.total} runs could not be judged · exit ${agg.exitCode}`;
-  }
-  const comparison = a.passRate >= a.minPassRate ? '≥' : '<';
-  const rate = `${formatRate(a.passRate)} ${comparison} ${formatRate(a.minPassRate)}`;
-  const summary = `${a.passed}/${a.total} runs passed (${rate}) · ${formatDuration(a.durationMs)}`;
-  if (agg.verdict === 'pass') return `${chalk.bold.green('PASS')}  ${summary}`;
-  return `${chalk.bold.red('FAIL')}  ${summary} · exit ${agg.exitCode}`;
-}
-
-function renderLatencyTable(agg: AggregateReport, chalk: ChalkInstance): string[] {
-  const { connect, firstEvent, completed } = agg.aggregate.latency;
-  const rows: [string, Percentiles][] = [
-    ['connect', connect],
-    ['first event', firstEvent],
-    ['completed', completed],
-  ];
-  const cell = (ms: number | null): string => (ms === null ? '—' : formatDuration(ms)).padEnd(8);
-  return [
-    `${chalk.bold('latency')}        ${'p50'.padEnd(8)}${'p95'.padEnd(8)}max`,
-    ...rows.map(
-      ([name, p]) => `  ${name.padEnd(13)}${cell(p.p50)}${cell(p.p95)}${cell(p.max).trimEnd()}`,
-    ),
-  ];
 }

@@ -61,6 +61,7 @@ export function renderAggregateJson(agg: AggregateReport): string {
       events: r.events,
       failures: r.failures,
       diagnoses: r.diagnoses,
+      ...(r.errorCode === undefined ? {} : { errorCode: r.errorCode }),
     })),
     aggregate: agg.aggregate,
   };

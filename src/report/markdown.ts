@@ -3,11 +3,12 @@ import type { AggregateReport, Percentiles } from '../contract/aggregate.js';
 import { runErrorOf } from '../contract/verdict.js';
 import { buildMatrix, describeProfilesPassed, hasMatrix } from './matrix.js';
 import {
+  compareToGate,
   countReport,
+  describeBatch,
   describeEventProblem,
   formatDuration,
   formatOffset,
-  formatRate,
   printable,
 } from './describe.js';
 
@@ -112,17 +113,25 @@ export function renderMarkdown(report: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Renders the aggregate of repeated runs as Markdown: pass rate, events, top failures, latencies. */
+/** Renders the aggregate of repeated runs as Markdown: passes over judged runs and the runs not judged, events, top failures, latencies. */
 export function renderAggregateMarkdown(agg: AggregateReport): string {
   const a = agg.aggregate;
+  const words = describeBatch(a);
+  const gate = compareToGate(a.passed, a.judged, a.minPassRate);
   const ms = (value: number | null): string => (value === null ? '—' : formatDuration(value));
   const latency = (name: string, p: Percentiles): string =>
     row([name, ms(p.p50), ms(p.p95), ms(p.max)]);
+  const runs =
+    a.notStarted === 0 ? `${a.total} runs` : `${a.total} of ${a.total + a.notStarted} runs`;
   const lines = [
-    `## ${VERDICT_HEADING[agg.verdict]} (${inline(agg.target.env)}, ${a.total} runs)`,
+    `## ${VERDICT_HEADING[agg.verdict]} (${inline(agg.target.env)}, ${runs})`,
     '',
     [
-      `${a.passed}/${a.total} runs passed (${formatRate(a.passRate)}; required ${formatRate(a.minPassRate)})`,
+      a.judged === 0
+        ? `no run was judged (required ${gate.gate})`
+        : `${words.passed} (${gate.rate}; required ${gate.gate})`,
+      ...(words.notJudged === null ? [] : [words.notJudged]),
+      ...(words.notStarted === null ? [] : [words.notStarted]),
       `${a.sessionsPerSecond.toFixed(1)} sessions/s`,
       formatDuration(a.durationMs),
       `exit ${agg.exitCode}`,
@@ -131,7 +140,7 @@ export function renderAggregateMarkdown(agg: AggregateReport): string {
     '| event | passed in |',
     '|---|---|',
     ...Object.entries(a.perEvent).map(([type, passed]) =>
-      row([code(type), `${passed}/${a.total}`]),
+      row([code(type), `${passed}/${a.judged}`]),
     ),
     '',
     '| latency | p50 | p95 | max |',

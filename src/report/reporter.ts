@@ -2,7 +2,8 @@ import type { AggregateReport } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 import type { ReportFormat } from './formats.js';
 import { renderAggregateJson, renderJson } from './json.js';
-import { renderAggregateJunit, renderJunit } from './junit.js';
+import { renderJunit } from './junit.js';
+import { renderAggregateJunit } from './junit-batch.js';
 import { renderAggregateMarkdown, renderMarkdown } from './markdown.js';
 
 /** Renders the documents of one report file format. */

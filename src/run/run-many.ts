@@ -53,7 +53,11 @@ export function createPeerRunRegistry(): PeerRunRegistry {
   };
 }
 
-/** Runs `settings.runs` independent runs, at most `settings.concurrency` at a time, and aggregates them. */
+/**
+ * Runs `settings.runs` independent runs, at most `settings.concurrency` at a time, and aggregates
+ * them; once `deps.signal` aborts no run starts, the runs under way end as interrupted, and the
+ * aggregate of what ran says how many never started (exit 130).
+ */
 export async function runMany(
   target: Target,
   settings: RunSettings,
@@ -93,5 +97,7 @@ export async function runMany(
     durationMs: Math.round(deps.clock() - started),
     target: { env: target.env, url: redactUrl(target.url) },
     requiredEvents: target.profiles[0]?.spec.required ?? [],
+    interrupted: deps.signal?.aborted === true,
+    notStarted: total - next,
   });
 }

@@ -103,13 +103,21 @@ export function parseCount(text: string, flag: string, min = 1, max = 1_000_000)
 export function parseRate(text: string, flag: string): number {
   const trimmed = text.trim();
   const percent = trimmed.endsWith('%');
-  const value = Number(percent ? trimmed.slice(0, -1) : trimmed) / (percent ? 100 : 1);
+  const written = Number(percent ? trimmed.slice(0, -1) : trimmed);
+  // 98.4% is 0.984 as written, not 98.4 / 100 (0.9840000000000001), so the gate compares exactly.
+  const value = percent ? shiftDecimal(written, -2) : written;
   if (trimmed === '' || !Number.isFinite(value) || value < 0 || value > 1) {
     throw new UsageError('BAD_RATE', `${flag}: "${text}" is not a rate`, {
       hint: 'give a number from 0 to 1, e.g. 0.95, or a percentage, e.g. 95%',
     });
   }
   return value;
+}
+
+// Moves the decimal point of a number's shortest decimal form, e.g. 98.4 by -2 to 0.984.
+function shiftDecimal(value: number, places: number): number {
+  const [mantissa = 'NaN', exponent = '0'] = String(value).toLowerCase().split('e');
+  return Number(`${mantissa}e${Number(exponent) + places}`);
 }
 
 /** The trigger messages ws-validate knows by name (docs/protocol.md section 4). */

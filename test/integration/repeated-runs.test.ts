@@ -242,8 +242,9 @@ describe('repeated runs', () => {
     expect(json.aggregate.passed).toBe(1);
 
     const xml = await readFile(join(dir, 'runs.xml'), 'utf8');
-    expect(xml.match(/<testsuite /g)).toHaveLength(2);
-    expect(xml).toContain('<testsuites name="ws-validate" tests="2" failures="1"');
+    // The gate, then one testsuite per run.
+    expect(xml.match(/<testsuite /g)).toHaveLength(3);
+    expect(xml).toContain('<testsuites name="ws-validate" tests="13" failures="3" errors="0"');
     expect(xml).toMatch(/name="agent_thinking">\s*<failure message="agent_thinking missing"/);
   });
 });

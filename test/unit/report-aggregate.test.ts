@@ -10,13 +10,17 @@ import {
   normaliseFailure,
   summariseRun,
 } from '../../src/contract/aggregate.js';
-import { renderAggregateHuman, renderAggregateVerdictLine } from '../../src/report/human.js';
+import {
+  renderAggregateHuman,
+  renderAggregateVerdictLine,
+} from '../../src/report/human-aggregate.js';
 import { renderAggregateJson } from '../../src/report/json.js';
 import type { RunSummary } from '../../src/contract/aggregate.js';
 import type { RunLatencies } from '../../src/contract/run-report.js';
 import { renderAggregateAnnotations } from '../../src/report/github.js';
-import { renderAggregateJunit } from '../../src/report/junit.js';
+import { renderAggregateJunit } from '../../src/report/junit-batch.js';
 import { renderAggregateMarkdown } from '../../src/report/markdown.js';
+import { parseRate } from '../../src/settings/parse.js';
 
 const plain = new Chalk({ level: 0 });
 const target = { env: 'staging', url: 'wss://api.staging.netrasystems.ai/ws' };
@@ -79,11 +83,14 @@ describe('aggregateRuns exit code', () => {
     ['every run auth-rejected', [4, 4, 4], 0.5, 4],
     ['every run refused', [3, 3], 0.5, 3],
     ['every run auth-rejected, gate 0', [4, 4], 0, 4],
-    ['mixed connection and auth errors', [3, 4], 0.5, 1],
-    ['auth errors beside a pass', [4, 0, 4], 0.3, 0],
+    ['mixed connection and auth errors: auth wins', [3, 4, 3], 0.5, 4],
+    ['auth errors beside a pass: the pass rate is over judged runs', [4, 0, 4], 1, 0],
+    ['connection errors beside a failure', [3, 1, 3], 0, 0],
+    ['connection errors beside a failure, gate 1', [3, 1, 3], 1, 1],
     ['every run timed out', [5, 5], 0.5, 1],
-    ['every run interrupted', [130, 130], 0.5, 1],
-    ['no runs at all', [], 0, 1],
+    ['every run interrupted', [130, 130], 0.5, 130],
+    ['interrupted beside auth and connection errors', [3, 130, 4], 0.5, 130],
+    ['no runs at all', [], 0, 3],
   ])('%s -> exit %d', (_name, codes, minPassRate, exitCode) => {
     const agg = aggregateRuns(runsWithExitCodes(codes), {
       minPassRate,
@@ -95,15 +102,60 @@ describe('aggregateRuns exit code', () => {
     expect(agg.verdict).toBe(exitCode === 0 ? 'pass' : exitCode === 1 ? 'fail' : 'error');
   });
 
-  it('computes the pass rate as passed over total', () => {
-    const agg = aggregateRuns(runsWithExitCodes([0, 0, 0, 1]), {
+  it('computes the pass rate over judged runs, the untestable ones beside it', () => {
+    const agg = aggregateRuns(runsWithExitCodes([0, 0, 0, 1, 3, 4, 4]), {
       minPassRate: 0.5,
       requiredEvents: REQUIRED_EVENTS,
       durationMs: 2000,
       target,
     });
-    expect(agg.aggregate).toMatchObject({ total: 4, passed: 3, failed: 1, passRate: 0.75 });
-    expect(agg.aggregate.sessionsPerSecond).toBe(2);
+    expect(agg.aggregate).toMatchObject({
+      total: 7,
+      notStarted: 0,
+      judged: 4,
+      passed: 3,
+      failed: 1,
+      untestable: 3,
+      untestableCodes: { EXIT_3: 1, EXIT_4: 2 },
+      passRate: 0.75,
+    });
+    expect(agg.aggregate.sessionsPerSecond).toBe(3.5);
+  });
+
+  it('is interrupted (130, error) whatever the gate says, and counts the runs never started', () => {
+    const agg = aggregateRuns(runsWithExitCodes([0, 0, 130]), {
+      minPassRate: 0.5,
+      requiredEvents: REQUIRED_EVENTS,
+      durationMs: 1000,
+      target,
+      interrupted: true,
+      notStarted: 7,
+    });
+    expect([agg.exitCode, agg.verdict]).toEqual([130, 'error']);
+    expect(agg.aggregate).toMatchObject({ total: 3, notStarted: 7, judged: 2, passed: 2 });
+  });
+
+  it('compares the gate exactly: 123 of 125 runs reach --min-pass-rate 98.4%', () => {
+    const agg = aggregateRuns(runsWithExitCodes([...Array<number>(123).fill(0), 1, 1]), {
+      minPassRate: parseRate('98.4%', '--min-pass-rate'),
+      requiredEvents: REQUIRED_EVENTS,
+      durationMs: 1000,
+      target,
+    });
+    expect(agg.exitCode).toBe(0);
+    expect(renderAggregateVerdictLine(agg, plain)).toMatch(
+      /^PASS {2}123\/125 runs passed \(98\.4% ≥ 98\.4%\)/,
+    );
+  });
+
+  it('rounds sessions per second to two decimals', () => {
+    const agg = aggregateRuns(runsWithExitCodes([0, 0]), {
+      minPassRate: 1,
+      requiredEvents: REQUIRED_EVENTS,
+      durationMs: 3000,
+      target,
+    });
+    expect(agg.aggregate.sessionsPerSecond).toBe(0.67);
   });
 });
 
@@ -182,7 +234,7 @@ describe('aggregate of five runs', () => {
     summariseRun(loadReport('auth-error'), 5, noLatency),
   ];
   const agg = aggregateRuns(summaries, {
-    minPassRate: 0.5,
+    minPassRate: 0.75,
     requiredEvents: REQUIRED_EVENTS,
     durationMs: 10_000,
     target,
@@ -201,7 +253,8 @@ describe('aggregate of five runs', () => {
       firstEvent: { p50: 412, p95: 500, max: 500 },
       completed: { p50: 1203, p95: 1500, max: 1500 },
     });
-    expect(agg.aggregate.passRate).toBe(0.4);
+    expect(agg.aggregate.passRate).toBe(0.5);
+    expect(agg.aggregate.untestableCodes).toEqual({ AUTH_FAILED: 1 });
     expect(agg.exitCode).toBe(1);
   });
 
@@ -209,14 +262,14 @@ describe('aggregate of five runs', () => {
     expect(renderAggregateHuman(agg, { chalk: plain })).toBe(
       [
         'ws-validate · env staging · wss://api.staging.netrasystems.ai/ws · 5 runs',
-        'passed 2/5 (40.0%) · required 50.0%',
+        'passed 2/4 judged (50.0%) · required 75.0% · 1 not judged (1× AUTH_FAILED)',
         '',
         'events',
-        '  agent_started    4/5',
-        '  agent_thinking   4/5',
-        '  tool_executing   2/5',
-        '  tool_completed   4/5',
-        '  agent_completed  2/5',
+        '  agent_started    4/4',
+        '  agent_thinking   4/4',
+        '  tool_executing   2/4',
+        '  tool_completed   4/4',
+        '  agent_completed  2/4',
         '',
         'top failures',
         '  2×  agent_completed missing',
@@ -232,7 +285,7 @@ describe('aggregate of five runs', () => {
         '',
         'throughput 0.50 sessions/s · 10.0s',
         '',
-        'FAIL  2/5 runs passed (40.0% < 50.0%) · 10.0s · exit 1',
+        'FAIL  2/4 judged runs passed (50.0% < 75.0%) · 1 not judged (1× AUTH_FAILED) · 10.0s · exit 1',
         '',
       ].join('\n'),
     );
@@ -245,13 +298,13 @@ describe('aggregate of five runs', () => {
 
   it('renders pass and error verdict lines', () => {
     const passing = aggregateRuns(summaries, {
-      minPassRate: 0.4,
+      minPassRate: 0.5,
       requiredEvents: REQUIRED_EVENTS,
       durationMs: 10_000,
       target,
     });
     expect(renderAggregateVerdictLine(passing, plain)).toBe(
-      'PASS  2/5 runs passed (40.0% ≥ 40.0%) · 10.0s',
+      'PASS  2/4 judged runs passed (50.0% ≥ 50.0%) · 1 not judged (1× AUTH_FAILED) · 10.0s',
     );
     const errored = aggregateRuns(runsWithExitCodes([4, 4]), {
       minPassRate: 1,
@@ -260,7 +313,7 @@ describe('aggregate of five runs', () => {
       target,
     });
     expect(renderAggregateVerdictLine(errored, plain)).toBe(
-      'ERROR  2/2 runs could not be judged · exit 4',
+      'ERROR  2/2 runs could not be judged (2× EXIT_4) · exit 4',
     );
   });
 
@@ -342,32 +395,97 @@ describe('renderAggregateJunit', () => {
     events: { ...allEvents('pass'), agent_thinking: 'missing' as const },
   };
   const authError = summary(3, 4, ['AUTH_FAILED: <rejected> & "closed"']);
-  const xml = renderAggregateJunit(
-    aggregateRuns([summary(1, 0), thinkingMissing, authError], {
-      minPassRate: 1,
-      requiredEvents: REQUIRED_EVENTS,
-      durationMs: 1500,
-      target,
-    }),
+  const options = { requiredEvents: REQUIRED_EVENTS, durationMs: 1500, target };
+  const failedGate = renderAggregateJunit(
+    aggregateRuns([summary(1, 0), thinkingMissing, authError], { ...options, minPassRate: 1 }),
   );
 
-  it('writes one testsuite per run with its ids', () => {
-    expect(xml.match(/<testsuite /g)).toHaveLength(3);
-    expect(xml).toContain('<testsuites name="ws-validate" tests="3" failures="2" time="1.500">');
-    expect(xml).toContain('<testsuite name="ws-validate staging run 2" tests="6" failures="2"');
-    expect(xml).toContain('<property name="thread_id" value="t-2"/>');
+  /** The count attributes of each element named `element`, in document order. */
+  function counts(xml: string, element: string): Record<string, number>[] {
+    return [...xml.matchAll(new RegExp(`<${element} ([^>]*)>`, 'g'))].map((m) =>
+      Object.fromEntries(
+        [...(m[1] ?? '').matchAll(/(tests|failures|errors|skipped)="(\d+)"/g)].map((a) => [
+          a[1] ?? '',
+          Number(a[2]),
+        ]),
+      ),
+    );
+  }
+
+  /** What each testsuite holds, counted from its elements. */
+  function held(xml: string): Record<string, number>[] {
+    return xml
+      .split('<testsuite ')
+      .slice(1)
+      .map((suite) => ({
+        tests: suite.match(/<testcase /g)?.length ?? 0,
+        failures: suite.match(/<failure /g)?.length ?? 0,
+        errors: suite.match(/<error /g)?.length ?? 0,
+        skipped: suite.match(/<skipped /g)?.length ?? 0,
+      }));
+  }
+
+  it('writes a gate testsuite, then one testsuite per run with its ids', () => {
+    expect(failedGate.match(/<testsuite /g)).toHaveLength(4);
+    expect(failedGate).toContain(
+      '<testsuite name="ws-validate staging gate" tests="1" failures="1" errors="0" skipped="0"',
+    );
+    expect(failedGate).toContain(
+      '<testcase classname="ws-validate.batch" name="pass rate">\n      <failure message="1/2 judged runs passed (50.0% &lt; 100.0%); 1 not judged (1× EXIT_4)" type="gate">',
+    );
+    expect(failedGate).toContain('<property name="thread_id" value="t-2"/>');
+    expect(failedGate).toContain('<property name="exit_code" value="1"/>');
+  });
+
+  it('counts at every level the sums of what it holds', () => {
+    const suites = held(failedGate);
+    expect(counts(failedGate, 'testsuite')).toEqual(suites);
+    expect(suites).toEqual([
+      { tests: 1, failures: 1, errors: 0, skipped: 0 },
+      { tests: 6, failures: 0, errors: 0, skipped: 0 },
+      { tests: 6, failures: 2, errors: 0, skipped: 0 },
+      { tests: 6, failures: 0, errors: 1, skipped: 5 },
+    ]);
+    expect(counts(failedGate, 'testsuites')).toEqual([{ tests: 19, failures: 3, errors: 1 }]);
   });
 
   it('fails the missing event of a failed run and skips the events of an errored one', () => {
-    expect(xml).toContain(
+    expect(failedGate).toContain(
       '<testcase classname="ws-validate.events" name="agent_thinking">\n      <failure message="agent_thinking missing" type="missing">',
     );
-    expect(xml).toContain(
-      '<testsuite name="ws-validate staging run 3" tests="6" failures="0" errors="1" skipped="5"',
-    );
-    expect(xml).toContain(
+    expect(failedGate).toContain(
       '<error message="exit 4" type="exit">AUTH_FAILED: &lt;rejected&gt; &amp; &quot;closed&quot;</error>',
     );
+  });
+
+  it('holds no failure and no error when the gate passed: tolerated failures are skipped with the reason', () => {
+    const agg = aggregateRuns([summary(1, 0), thinkingMissing, authError], {
+      ...options,
+      minPassRate: 0.5,
+    });
+    expect(agg.exitCode).toBe(0);
+    const xml = renderAggregateJunit(agg);
+    expect(xml).not.toContain('<failure');
+    expect(xml).not.toContain('<error');
+    expect(counts(xml, 'testsuites')).toEqual([{ tests: 19, failures: 0, errors: 0 }]);
+    expect(counts(xml, 'testsuite')).toEqual(held(xml));
+    expect(xml).toContain(
+      '<skipped message="tolerated: the batch passed its gate (--min-pass-rate 0.5): agent_thinking missing" type="missing">agent_thinking missing</skipped>',
+    );
+    expect(xml).toContain('<skipped message="not judged: exit 4" type="exit">');
+    expect(xml).toContain('<property name="tolerated_failures" value="1"/>');
+    expect(xml).toMatch(/<testcase classname="ws-validate.batch" name="pass rate"\/>/);
+  });
+
+  it('makes the gate an error when no run was judged', () => {
+    const agg = aggregateRuns([summary(1, 3), authError], { ...options, minPassRate: 1 });
+    expect(agg.exitCode).toBe(4);
+    const xml = renderAggregateJunit(agg);
+    expect(xml).toContain(
+      '<error message="no run was judged; 2 not judged (1× EXIT_3, 1× EXIT_4)" type="NOT_JUDGED">',
+    );
+    expect(xml).not.toContain('<failure');
+    expect(counts(xml, 'testsuites')).toEqual([{ tests: 13, failures: 0, errors: 3 }]);
   });
 });
 
@@ -400,7 +518,7 @@ describe('renderAggregateMarkdown and renderAggregateAnnotations', () => {
     const lines = renderAggregateAnnotations(failing);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^::error title=ws-validate%3A pass rate::1\/3 runs passed; required 90\.0%25%0A1× agent_thinking missing%0A/,
+      /^::error title=ws-validate%3A pass rate::1\/3 runs passed \(33\.3%25 < 90\.0%25\)%0A1× agent_thinking missing%0A/,
     );
     expect(renderAggregateAnnotations(passing)).toEqual([]);
   });

@@ -150,6 +150,11 @@ describe('readLatencies', () => {
     });
   });
 
+  it('rounds a clock reading to whole milliseconds', () => {
+    const report = build(judgement(0), facts);
+    expect(readLatencies(report, 26.87164200000001, ['agent_completed']).connectMs).toBe(27);
+  });
+
   it('gives null for moments that never came', () => {
     const none = judgement(3, {
       events: [event('agent_started', null), event('agent_completed', null)],
