@@ -28,7 +28,7 @@ export function renderAggregateHuman(agg: AggregateReport, options: AggregateHum
   const partial = words.notJudged !== null || words.notStarted !== null;
   const sections: string[][] = [
     [
-      `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.total} runs`,
+      `${chalk.bold('ws-validate')} · env ${oneLine(agg.target.env)} · ${oneLine(agg.target.url)} · ${a.notStarted === 0 ? a.total : `${a.total} of ${a.total + a.notStarted}`} runs`,
       [
         a.judged === 0
           ? `no run was judged · required ${gate.gate}`
