@@ -165,16 +165,23 @@ function code(identifier: string): string {
   return `\`${identifier}\``;
 }
 
-// Text from servers must not turn into markup, links or extra table cells in a PR comment.
+// Text from servers must not turn into markup, links, strikethrough or extra table cells in a PR
+// comment or step summary.
 function inline(value: string): string {
   return (
     printable(value)
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
-      .replace(/[\\`*[\]|]/g, (ch) => `\\${ch}`)
+      .replace(/[\\`*[\]|~]/g, (ch) => `\\${ch}`)
       // An underscore inside a word never starts emphasis in GFM, so identifiers stay readable.
       .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+      // GFM links a bare `scheme://` at its colon and `www.` at its dot; escaped, they stay text.
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/(www)\./gi, '$1\\.')
+      // An address or an @mention is linked only when the `@` and the name after it share one text
+      // node; an empty element after every `@` parts them.
+      .replace(/@/g, '@<wbr>')
       .replace(/\n/g, '<br>')
   );
 }

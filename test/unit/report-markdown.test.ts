@@ -70,7 +70,7 @@ describe('renderMarkdown', () => {
       .split('\n')
       .find((line) => line.startsWith('| `order`'));
     expect(row).toBe(
-      '| `order` | ❌ fail | x<br><br># big &lt;img src=x&gt; \\[a\\](http://e) \\_y\\_ \\`z\\` |',
+      '| `order` | ❌ fail | x<br><br># big &lt;img src=x&gt; \\[a\\](http\\://e) \\_y\\_ \\`z\\` |',
     );
   });
 

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { aggregateRuns, type RunSummary } from '../../src/contract/aggregate.js';
+import type { RunReport } from '../../src/contract/run-report.js';
+import { renderAggregateMarkdown, renderMarkdown } from '../../src/report/markdown.js';
+
+/** Renders Markdown as GitHub does: cmark-gfm with the autolink, strikethrough and table extensions. */
+function gfm(markdown: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'cmark-gfm',
+      ['--unsafe', '-e', 'autolink', '-e', 'strikethrough', '-e', 'table'],
+      (error, stdout) => {
+        if (error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(
+            new Error('cmark-gfm is not installed: apt-get install -y cmark-gfm (.ci/run does)'),
+          );
+          return;
+        }
+        if (error !== null) reject(error);
+        else resolve(stdout);
+      },
+    );
+    child.stdin?.end(markdown);
+  });
+}
+
+function loadReport(name: string): RunReport {
+  const url = new URL(`../fixtures/reports/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as RunReport;
+}
+
+// Server text that GFM would turn into links, a mailto link and strikethrough.
+const HOSTILE = [
+  'see https://evil.example/login now',
+  'or www.evil.example/x',
+  '(http://evil.example/a)',
+  '_www.evil.example_',
+  'HTTPS://EVIL.EXAMPLE',
+  'ftp://files.evil.example/f',
+  'mail admin@evil.example',
+  '~~gone~~ and ~gone~',
+];
+
+const TEXT = HOSTILE.join(' · ');
+
+function hostileReport(): RunReport {
+  const base = loadReport('fail');
+  return {
+    ...base,
+    rules: base.rules.map((rule) => ({ ...rule, status: 'fail', message: TEXT })),
+    diagnoses: [{ code: 'server_error', message: TEXT }],
+    warnings: [TEXT],
+    error: { code: 'SERVER', message: TEXT, hint: TEXT },
+  };
+}
+
+function hostileAggregate() {
+  const run: RunSummary = {
+    index: 1,
+    verdict: 'fail',
+    exitCode: 1,
+    trigger: { type: 'agent_execution', thread_id: 't-1', run_id: 'r-1' },
+    durationMs: 10,
+    latencies: { connectMs: 1, firstEventMs: 2, completedMs: null },
+    events: {},
+    failures: [TEXT],
+    diagnoses: [],
+  };
+  return aggregateRuns([run], {
+    minPassRate: 1,
+    durationMs: 10,
+    target: { env: 'www.evil.example', url: 'https://evil.example/ws' },
+    requiredEvents: [],
+  });
+}
+
+describe('Markdown reports rendered by GitHub-flavoured Markdown', () => {
+  it('control: the same text unescaped becomes links and strikethrough', async () => {
+    const html = await gfm(`${TEXT}\n`);
+    // Six links: the `_www…_` piece is emphasis here, and a link once its underscores are escaped.
+    expect(html.match(/<a /g)?.length).toBe(6);
+    expect(html).toContain('<del>');
+  });
+
+  it.each([
+    ['a run report', () => renderMarkdown(hostileReport())],
+    ['an aggregate', () => renderAggregateMarkdown(hostileAggregate())],
+  ])(
+    'of %s: server text renders as the text itself, never a link or strikethrough',
+    async (_name, render) => {
+      const markdown = render();
+      const html = await gfm(markdown);
+      expect(html).not.toMatch(/<a[\s>]/);
+      expect(html).not.toContain('<del>');
+      // Every piece reads as it was sent, once the empty elements and escapes are rendered.
+      const visible = html.replace(/<wbr>/g, '').replace(/&amp;/g, '&');
+      for (const piece of [
+        'https://evil.example/login',
+        'www.evil.example/x',
+        '(http://evil.example/a)',
+        'admin@evil.example',
+        '~~gone~~',
+      ]) {
+        expect(visible).toContain(piece);
+      }
+    },
+  );
+});
