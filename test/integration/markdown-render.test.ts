@@ -18,7 +18,7 @@ function gfm(markdown: string): Promise<string> {
           );
           return;
         }
-        if (error !== null) reject(error);
+        if (error !== null) reject(new Error(`cmark-gfm failed: ${error.message}`));
         else resolve(stdout);
       },
     );
