@@ -6,13 +6,14 @@ import { build } from 'esbuild';
 
 await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
-  // cli and index are the package's; schemas, config-schema and help serve the build scripts,
-  // action the GitHub Action (action.yml).
+  // cli and index are the package's; schemas, config-schema, report-schema and help serve the
+  // build scripts, action the GitHub Action (action.yml).
   entryPoints: {
     cli: 'src/cli/main.ts',
     index: 'src/index.ts',
     schemas: 'src/contract/schemas.ts',
     'config-schema': 'src/settings/config-schema.ts',
+    'report-schema': 'src/report/report-schema.ts',
     action: 'src/cli/action-main.ts',
     help: 'src/cli/help-text.ts',
   },

@@ -1,7 +1,7 @@
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import { DIAGNOSIS_CODES, describeFieldError } from './types.js';
 import type { DiagnosisCode, EventStatus, TriggerInfo } from './types.js';
-import type { RunLatencies, RunReport } from './run-report.js';
+import { REPORT_SCHEMA_VERSION, type RunLatencies, type RunReport } from './run-report.js';
 import { meetsGate } from './pass-rate.js';
 import { isUnjudgedEvent, runErrorOf } from './verdict.js';
 
@@ -33,7 +33,7 @@ export interface RunSummary {
 
 /** The report of repeated runs (`--runs N`), the document behind the aggregate formats. */
 export interface AggregateReport {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   verdict: RunReport['verdict'];
   exitCode: number;
   target: RunReport['target'];
@@ -171,7 +171,7 @@ export function aggregateRuns(summaries: RunSummary[], options: AggregateOptions
   }
 
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     verdict: verdictFor(exitCode),
     exitCode,
     target: options.target,

@@ -1,6 +1,9 @@
 import type { CloseInfo, RunError } from './frames.js';
 import type { Diagnosis, EventResult, Judgement, RuleResult, TriggerInfo } from './types.js';
 
+/** The version of the JSON report (run and aggregate alike), `schemaVersion` in every report. */
+export const REPORT_SCHEMA_VERSION = 2;
+
 /** One connection attempt (several with --retries). */
 export interface Attempt {
   attempt: number;
@@ -23,7 +26,7 @@ export interface ProfileResult {
  * first profile's judgement at the top, with the verdict and exit code of the worst profile.
  */
 export interface RunReport extends Judgement {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   verdict: 'pass' | 'fail' | 'error';
   target: { env: string; url: string };
   trigger: TriggerInfo;

@@ -1,6 +1,12 @@
 import { ExitCode, verdictFor } from '../shared/errors.js';
 import type { CloseInfo, RunError, SessionOutcome } from './frames.js';
-import type { Attempt, ProfileResult, RunLatencies, RunReport } from './run-report.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type Attempt,
+  type ProfileResult,
+  type RunLatencies,
+  type RunReport,
+} from './run-report.js';
 import { skipRules } from './rules.js';
 import type { EventResult, Judgement, RuleId, RuleResult, TriggerInfo } from './types.js';
 
@@ -180,14 +186,15 @@ export function buildRunReport(judged: readonly ProfileJudgement[], facts: RunFa
     name,
     verdict: verdictFor(j.exitCode),
     exitCode: j.exitCode,
-    events: j.events,
+    events: wholeMilliseconds(j.events),
     rules: j.rules,
     diagnoses: j.diagnoses,
   }));
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     verdict: verdictFor(worst.exitCode),
     ...judgement,
+    events: wholeMilliseconds(judgement.events),
     exitCode: worst.exitCode,
     ...(error === undefined ? {} : { error }),
     warnings: [...judgement.warnings, ...(facts.warnings ?? [])],
@@ -199,6 +206,15 @@ export function buildRunReport(judged: readonly ProfileJudgement[], facts: RunFa
     attempts: facts.attempts ?? [],
     profiles,
   };
+}
+
+// A report's times are whole milliseconds, even those read from a recording written by hand.
+function wholeMilliseconds(events: readonly EventResult[]): EventResult[] {
+  return events.map((e) =>
+    e.firstAtMs === null || Number.isInteger(e.firstAtMs)
+      ? e
+      : { ...e, firstAtMs: Math.round(e.firstAtMs) },
+  );
 }
 
 /** Reads a run's latencies from its report, in whole milliseconds: the connect, the first run event of any type, and the first of the `terminal` events. */

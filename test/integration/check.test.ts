@@ -47,7 +47,7 @@ describe('checkRecording over hand-written recordings', () => {
     const report = await check('happy.ndjson');
     expect(report.exitCode).toBe(ExitCode.Pass);
     expect(report.verdict).toBe('pass');
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.events.map((event) => event.status)).toEqual([
       'pass',
       'pass',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfigSchema } from '../../src/settings/config-schema.js';
+import { buildReportSchema } from '../../src/report/report-schema.js';
 import { exec, execOk } from '../helpers/exec.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,6 +76,7 @@ describe('the packed tarball', () => {
       'dist/help.txt',
       'dist/types/index.d.ts',
       'config.schema.json',
+      'report.schema.json',
       'profiles/canonical/profile.json',
       'profiles/canonical/agent_started.schema.json',
       'profiles/canonical/defs/envelope.schema.json',
@@ -82,7 +84,7 @@ describe('the packed tarball', () => {
       expect(files, needed).toContain(needed);
     }
     const development =
-      /^(src|test|bench|scripts|docs|\.ci)\/|\.map$|^dist\/(schemas|config-schema|action|help)\.js$|^(tsconfig|vitest|eslint|action\.yml)/;
+      /^(src|test|bench|scripts|docs|\.ci)\/|\.map$|^dist\/(schemas|config-schema|report-schema|action|help)\.js$|^(tsconfig|vitest|eslint|action\.yml)/;
     expect(files.filter((f) => development.test(f))).toEqual([]);
   });
 
@@ -141,6 +143,23 @@ describe('the packed tarball', () => {
       await readFile(join(project, 'node_modules', pkg.name, 'config.schema.json'), 'utf8'),
     );
     expect(shipped).toEqual(buildConfigSchema());
+  });
+
+  it('ships report.schema.json, the schema of the JSON report, importable by its export name', async () => {
+    const shipped: unknown = JSON.parse(
+      await readFile(join(project, 'node_modules', pkg.name, 'report.schema.json'), 'utf8'),
+    );
+    expect(shipped).toEqual(buildReportSchema());
+    const { stdout } = await execOk(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const s = await import('ws-validate/report.schema.json', { with: { type: 'json' } }); console.log(s.default.$id)",
+      ],
+      { cwd: project, env },
+    );
+    expect(stdout.trim()).toBe('urn:ws-validate:report:2');
   });
 
   it('has .d.ts files a strict consumer with only @types/node type-checks against', async () => {

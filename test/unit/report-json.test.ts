@@ -53,7 +53,7 @@ describe('renderJson', () => {
 
   it('indents by two spaces and ends with one newline', () => {
     const out = renderJson(loadReport('pass'));
-    expect(out.split('\n')[1]).toBe('  "schemaVersion": 1,');
+    expect(out.split('\n')[1]).toBe('  "schemaVersion": 2,');
     expect(out.endsWith('}\n')).toBe(true);
     expect(out.endsWith('\n\n')).toBe(false);
   });

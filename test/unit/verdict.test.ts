@@ -65,7 +65,7 @@ describe('buildRunReport', () => {
   it('carries the judgement and the facts, with the duration rounded and no attempts yet', () => {
     const source = judgement(4, { error: { code: 'AUTH_FAILED', message: 'rejected' } });
     expect(build(source, facts)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       verdict: 'error',
       ...source,
       target: facts.target,
@@ -92,6 +92,13 @@ describe('buildRunReport', () => {
     const report = build(source, { ...facts, warnings: ['frame #9 was truncated'] });
     expect(report.warnings).toEqual(['from the judge', 'frame #9 was truncated']);
     expect(source.warnings).toEqual(['from the judge']);
+  });
+
+  it('gives first-seen times in whole milliseconds, at the top and in each profile', () => {
+    const source = judgement(0, { events: [event('agent_started', 120.6)] });
+    const report = build(source, facts);
+    expect(report.events[0]?.firstAtMs).toBe(121);
+    expect(report.profiles[0]?.events[0]?.firstAtMs).toBe(121);
   });
 
   it('keeps the attempts it is given', () => {
@@ -135,7 +142,7 @@ describe('a run judged by several profiles', () => {
       facts,
     );
     expect(report.warnings).toEqual(['first']);
-    expect(report.events).toBe(first.events);
+    expect(report.events).toEqual(first.events);
     expect(report.error).toEqual({ code: 'CONNECTION_DROPPED', message: 'dropped' });
   });
 });
