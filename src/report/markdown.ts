@@ -34,7 +34,7 @@ function renderMatrixTable(report: RunReport): string[] {
         ...r.cells.map((cell) =>
           cell.detail === ''
             ? CELL_ICON[cell.status]
-            : `${CELL_ICON[cell.status]} ${r.kind === 'event' && cell.status === 'fail' && cell.detail !== 'missing' ? code(cell.detail) : inline(cell.detail)}`,
+            : `${CELL_ICON[cell.status]} ${r.kind === 'event' && cell.status === 'fail' && cell.detail !== 'missing' ? pathCode(cell.detail) : inline(cell.detail)}`,
         ),
       ]),
     ),
@@ -163,6 +163,12 @@ function row(cells: string[]): string {
 // Event names, rule ids and diagnosis codes are fixed identifiers, safe inside a code span.
 function code(identifier: string): string {
   return `\`${identifier}\``;
+}
+
+// A failing path names the frame's own keys: a backtick or a pipe in one would end the code span
+// or the cell, so such a path is shown as escaped text instead.
+function pathCode(path: string): string {
+  return /[`|\n]/.test(path) ? inline(path) : code(path);
 }
 
 // Text from servers must not turn into markup, links, strikethrough or extra table cells in a PR

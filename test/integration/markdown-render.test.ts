@@ -56,6 +56,23 @@ function hostileReport(): RunReport {
   };
 }
 
+// A failing path is made of the frame's keys: one with a backtick must not end its code span.
+function hostileMatrix(): RunReport {
+  const base = loadReport('matrix');
+  const [first, ...others] = base.profiles;
+  if (first === undefined) throw new Error('the matrix fixture has profiles');
+  const events = first.events.map((event, i) =>
+    i === 0
+      ? {
+          ...event,
+          status: 'fail' as const,
+          errors: [{ path: `data.\` ${TEXT} \``, message: TEXT }],
+        }
+      : event,
+  );
+  return { ...base, profiles: [{ ...first, events }, ...others] };
+}
+
 function hostileAggregate() {
   const run: RunSummary = {
     index: 1,
@@ -86,6 +103,7 @@ describe('Markdown reports rendered by GitHub-flavoured Markdown', () => {
 
   it.each([
     ['a run report', () => renderMarkdown(hostileReport())],
+    ['a compatibility matrix', () => renderMarkdown(hostileMatrix())],
     ['an aggregate', () => renderAggregateMarkdown(hostileAggregate())],
   ])(
     'of %s: server text renders as the text itself, never a link or strikethrough',
