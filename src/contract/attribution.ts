@@ -36,6 +36,8 @@ export interface RunScope {
   attribute(ids: EventIds, opening: boolean): Attribution;
   /** Names the id that makes a foreign event foreign, e.g. run_id `r-9`. */
   describeForeign(ids: EventIds): string;
+  /** Makes `threadId` the run's thread from now on: the server's, adopted in its handshake. */
+  adoptThread(threadId: string): void;
   /** The ids known so far. */
   readonly ids: RunIds;
 }
@@ -125,6 +127,9 @@ export function createRunScope(
       }
       return own ? 'own' : 'unknown';
     },
+    adoptThread(adopted) {
+      if (tracksThread) threadId = adopted;
+    },
     describeForeign(ids) {
       return ids.threadId !== null && threadId !== null && ids.threadId !== threadId
         ? reader.describe('thread', ids.threadId)
@@ -134,4 +139,24 @@ export function createRunScope(
       return { threadId, runIds: [...runIds] };
     },
   };
+}
+
+/** Names what makes an event another live run's: its thread_id or run_id, and its user_id, e.g. for cross-talk. */
+export function describeCrossTalk(
+  type: string,
+  seq: number,
+  ids: CarriedIds,
+  own: TriggerInfo,
+): string {
+  const parts: string[] = [];
+  if (ids.thread_id !== undefined && ids.thread_id !== own.thread_id) {
+    parts.push(`thread_id \`${ids.thread_id}\``);
+  } else if (ids.run_id !== undefined && ids.run_id !== own.run_id) {
+    parts.push(`run_id \`${ids.run_id}\``);
+  }
+  if (ids.user_id !== undefined && ids.user_id !== own.user_id) {
+    const instead = own.user_id === undefined ? '' : ` instead of \`${own.user_id}\``;
+    parts.push(`user_id \`${ids.user_id}\`${instead}`);
+  }
+  return `${type} at frame #${seq} with ${parts.join(' and ')}`;
 }

@@ -1,37 +1,50 @@
-import { areDeepEqual, asRecord, readString, readType, truncateText } from '../shared/fields.js';
+import { readString, truncateText } from '../shared/fields.js';
 import type { EventRole } from './profile.js';
 import { DIAGNOSIS_CODES, type Diagnosis, type DiagnosisCode, type FieldError } from './types.js';
 import { type FrameRecord } from './frames.js';
+import {
+  findEcho,
+  isAckFor,
+  isClobberedThinking,
+  isConnectionFrame,
+  isRunEvent,
+  readErrorText,
+  readWrappedEvent,
+  type SentTrigger,
+} from './frame-signs.js';
+import { createHandshakeFacts, diagnoseHandshake, type HandshakeFacts } from './handshake-facts.js';
 
 /** How many shape-drift notes, wrapper types and text characters a diagnosis keeps. */
 const MAX_DRIFT_NOTES = 3;
 const MAX_OUTER_TYPES = 5;
 const MAX_SNIPPET = 80;
-const MAX_ERROR_TEXT = 300;
 /** How FieldError messages introduce what a frame has in place of a missing path. */
 const INSTEAD_MARKER = 'frame has';
-
-const CONNECTION_FRAME_TYPES: ReadonlySet<string> = new Set([
-  'connection_established',
-  'heartbeat',
-  'pong',
-]);
 
 /** What the recognisers compare frames against. */
 export interface DiagnosisContext {
   /** Message type of the trigger; null when unknown (then any ack counts as an ack of the trigger). */
   triggerType: string | null;
-  /** The exact trigger sent; undefined when unknown (then echoes are not detected). */
-  triggerFrame: unknown;
+  /** The trigger last sent; undefined when unknown (then echoes are not detected). */
+  trigger: SentTrigger | undefined;
   /** The role of each event type the profile names. */
   roles: ReadonlyMap<string, EventRole>;
 }
 
-/** True when the profile names `type` as one of the run's events (error events are not). */
-export function isRunEvent(roles: ReadonlyMap<string, EventRole>, type: string | null): boolean {
-  if (type === null) return false;
-  const role = roles.get(type);
-  return role !== undefined && !role.error;
+/** The context for a trigger frame as sent (undefined when unknown). */
+export function createDiagnosisContext(
+  triggerType: string | null,
+  triggerFrame: unknown,
+  roles: ReadonlyMap<string, EventRole>,
+): DiagnosisContext {
+  return { triggerType, trigger: sentTrigger(triggerFrame), roles };
+}
+
+/** A trigger as the echo check compares with it; undefined for an unknown trigger. */
+export function sentTrigger(frame: unknown): SentTrigger | undefined {
+  return frame === undefined || frame === null
+    ? undefined
+    : { frame, text: JSON.stringify(frame) ?? '' };
 }
 
 /** Counters and first examples gathered over a run, from which diagnoses are derived; constant size. */
@@ -43,7 +56,13 @@ export interface DiagnosisFacts {
   agentEvents: number;
   /** Received frames other than connection_established, heartbeat and pong. */
   nonConnectionFrames: number;
-  echoes: number;
+  /** Frames that carried the trigger back, and where the first one did (see `findEcho`). */
+  echo: {
+    count: number;
+    field: string | null;
+    frameType: string | null;
+    triggerType: string | null;
+  };
   triggerAcks: number;
   ackedType: string | null;
   wrapped: { count: number; events: string[]; outerTypes: string[] };
@@ -55,12 +74,19 @@ export interface DiagnosisFacts {
   foreign: { count: number; first: string | null };
   /** Events carrying the ids of another live run of this process (or of another user). */
   crossTalk: { count: number; first: string | null };
-  serverErrors: { count: number; first: string | null };
+  /** Error events of this run; `early` when the first came before any agent event. */
+  serverErrors: { count: number; first: string | null; early: boolean };
   /** Why authentication failed, when it did. */
   auth: string | null;
-  invalid: { text: number; binary: number; firstSnippet: string | null };
+  /** Frames that were not JSON text: text that is not JSON, text that is not UTF-8, binary. */
+  invalid: { text: number; notUtf8: number; binary: number; firstSnippet: string | null };
+  handshake: HandshakeFacts;
+  /** The server closed 1008 over a request sent before its handshake was complete (set at the end). */
+  handshakeRefused: boolean;
   /** The session failed to connect or lost the connection (nothing to explain from frames alone). */
   connectionFailed: boolean;
+  /** A trigger went out (seen as a sent frame). */
+  triggerSent: boolean;
 }
 
 /** Fresh, empty facts for one run of a profile with these once-only events. */
@@ -73,7 +99,7 @@ export function createDiagnosisFacts(
     framesReceived: 0,
     agentEvents: 0,
     nonConnectionFrames: 0,
-    echoes: 0,
+    echo: { count: 0, field: null, frameType: null, triggerType: null },
     triggerAcks: 0,
     ackedType: null,
     wrapped: { count: 0, events: [], outerTypes: [] },
@@ -82,79 +108,14 @@ export function createDiagnosisFacts(
     onceCounts: new Map(once.map((type) => [type, 0])),
     foreign: { count: 0, first: null },
     crossTalk: { count: 0, first: null },
-    serverErrors: { count: 0, first: null },
+    serverErrors: { count: 0, first: null, early: false },
     auth: null,
-    invalid: { text: 0, binary: 0, firstSnippet: null },
+    invalid: { text: 0, notUtf8: 0, binary: 0, firstSnippet: null },
+    handshake: createHandshakeFacts(),
+    handshakeRefused: false,
     connectionFailed: false,
+    triggerSent: false,
   };
-}
-
-/** True for the keep-alive and handshake frames that never count as agent activity. */
-export function isConnectionFrame(type: string | null): boolean {
-  return type !== null && CONNECTION_FRAME_TYPES.has(type);
-}
-
-/** True when a frame came back equal to the trigger; compares deeply only when the types match. */
-export function isEchoOf(frame: unknown, triggerFrame: unknown): boolean {
-  if (triggerFrame === undefined) return false;
-  const type = readType(frame);
-  return type !== null && type === readType(triggerFrame) && areDeepEqual(frame, triggerFrame);
-}
-
-/** True when a frame is an `ack` of the trigger type (of any type when the trigger type is unknown). */
-export function isAckFor(frame: unknown, triggerType: string | null): boolean {
-  if (readType(frame) !== 'ack') return false;
-  const received = readString(frame, 'received_type');
-  return triggerType === null ? received !== null : received === triggerType;
-}
-
-/** The run event wrapped in `data.event` under another `type`, or null when the frame is not a wrapper. */
-export function readWrappedEvent(
-  frame: unknown,
-  roles: ReadonlyMap<string, EventRole>,
-): { outer: string; event: string } | null {
-  const outer = readType(frame);
-  if (outer === null || isRunEvent(roles, outer)) return null;
-  const event = readString(asRecord(frame)?.data, 'event');
-  return event !== null && isRunEvent(roles, event) ? { outer, event } : null;
-}
-
-const THINKING = 'agent_thinking';
-
-/** True when a frame looks like agent_thinking (carries `reasoning`) but its `type` says otherwise. */
-export function isClobberedThinking(
-  frame: unknown,
-  roles: ReadonlyMap<string, EventRole>,
-): boolean {
-  // Only a profile that has agent_thinking can have it clobbered.
-  if (!roles.has(THINKING)) return false;
-  const type = readType(frame);
-  if (type === null || isRunEvent(roles, type) || readWrappedEvent(frame, roles) !== null) {
-    return false;
-  }
-  return (
-    readString(frame, 'reasoning') !== null ||
-    readString(asRecord(frame)?.data, 'reasoning') !== null
-  );
-}
-
-/** True for an error frame whose `error_code` (top level or in `data`) is AUTH_FAILED. */
-export function isAuthFailure(frame: unknown): boolean {
-  const code = readString(frame, 'error_code') ?? readString(asRecord(frame)?.data, 'error_code');
-  return code === 'AUTH_FAILED';
-}
-
-/** The human text of an error frame (`error_message` or `message`, top level or in `data`), or its type. */
-export function readErrorText(frame: unknown): string {
-  const data = asRecord(frame)?.data;
-  const text =
-    readString(frame, 'error_message') ??
-    readString(data, 'error_message') ??
-    readString(frame, 'message') ??
-    readString(data, 'message') ??
-    readString(frame, 'error') ??
-    readString(data, 'error');
-  return truncateText(text ?? '(no error text)', MAX_ERROR_TEXT);
 }
 
 /** True when a schema error reports a missing path (as opposed to a wrong value). */
@@ -166,14 +127,14 @@ export function isMissingPath(error: FieldError): boolean {
 
 /**
  * Records what one received frame (of `type`, read by the judge) shows about the run (echo, ack,
- * wrapper, clobbering, invalid frame); `runEvent` says the judge knows it is one of the run's events.
+ * wrapper, clobbering, invalid frame); `role` is its role to the profile, when it has one.
  */
 export function noteFrame(
   facts: DiagnosisFacts,
   frame: FrameRecord,
   context: DiagnosisContext,
   type: string | null,
-  runEvent = false,
+  role?: EventRole,
 ): void {
   if (frame.dir !== 'in') return;
   facts.framesReceived += 1;
@@ -182,7 +143,8 @@ export function noteFrame(
     if (frame.kind === 'binary') {
       facts.invalid.binary += 1;
     } else {
-      facts.invalid.text += 1;
+      if (frame.notUtf8 === true) facts.invalid.notUtf8 += 1;
+      else facts.invalid.text += 1;
       facts.invalid.firstSnippet ??= truncateText(frame.text ?? '', MAX_SNIPPET);
     }
     return;
@@ -190,16 +152,26 @@ export function noteFrame(
   const data = frame.data;
   // A run event is neither an echo, an ack, a wrapper nor a clobbered type: skip the checks
   // below for the bulk of the stream (unless the trigger itself has an event's name).
-  if (runEvent && type !== context.triggerType) {
+  if (role !== undefined && !role.error && type !== context.triggerType) {
     facts.nonConnectionFrames += 1;
     return;
   }
   if (!isConnectionFrame(type)) facts.nonConnectionFrames += 1;
   if (type !== context.triggerType && isRunEvent(context.roles, type)) return;
-  if (isEchoOf(data, context.triggerFrame)) facts.echoes += 1;
-  if (isAckFor(data, context.triggerType)) {
+  const ack = isAckFor(data, context.triggerType);
+  if (ack) {
     facts.triggerAcks += 1;
     facts.ackedType ??= readString(data, 'received_type');
+  }
+  // An ack or an error that quotes the request is answering it, not echoing it.
+  const echo = ack || role?.error === true ? null : findEcho(data, context.trigger);
+  if (echo !== null) {
+    facts.echo.count += 1;
+    if (facts.echo.count === 1) {
+      facts.echo.field = echo;
+      facts.echo.frameType = type;
+      facts.echo.triggerType = context.triggerType;
+    }
   }
   const wrapped = readWrappedEvent(data, context.roles);
   if (wrapped !== null) {
@@ -255,10 +227,12 @@ export function noteShapeDrift(
   drift.seen.set(errors, drift.count - before);
 }
 
-/** Records an agent_error or error_message of this run (not an auth failure). */
+/** Records an error event of this run (agent_error, error_message, error; not an auth failure). */
 export function noteServerError(facts: DiagnosisFacts, type: string, frame: unknown): void {
   facts.serverErrors.count += 1;
-  facts.serverErrors.first ??= `${type}: ${readErrorText(frame)}`;
+  if (facts.serverErrors.first !== null) return;
+  facts.serverErrors.first = `${type}: ${readErrorText(frame)}`;
+  facts.serverErrors.early = facts.agentEvents === 0;
 }
 
 /** Records an event of another run. */
@@ -277,28 +251,40 @@ function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/** Where the trigger came back, e.g. "unchanged" or "in the `original_message` field of `echo` frames". */
+function describeEcho(echo: DiagnosisFacts['echo']): string {
+  if (echo.field === null || echo.field === '') return 'unchanged';
+  const frames = echo.frameType === null ? 'frames' : `\`${echo.frameType}\` frames`;
+  return `in the \`${echo.field}\` field of ${frames}`;
+}
+
 function recognise(facts: DiagnosisFacts): Partial<Record<DiagnosisCode, string>> {
   const found: Partial<Record<DiagnosisCode, string>> = {};
   const silent = facts.agentEvents === 0;
-  if (silent && facts.echoes > 0) {
-    found.echo = `The server sent the trigger back unchanged (${plural(facts.echoes, 'time')}) and no agent event: this is an echo or mock server, not the agent backend; check the URL.`;
+  found.handshake_required = diagnoseHandshake(facts.handshake, facts.handshakeRefused, silent);
+  if (silent && facts.echo.count > 0) {
+    found.echo = `The server sent the trigger back ${describeEcho(facts.echo)} (${plural(facts.echo.count, 'time')}) and no agent event: this is an echo or mock server, or one with no handler for \`${facts.echo.triggerType ?? 'trigger'}\` messages; check the URL, and the trigger type (--trigger).`;
   }
-  if (silent && facts.triggerAcks > 0) {
+  // Without its handshake such a server acks or ignores the trigger: the handshake says why.
+  const explained = found.handshake_required !== undefined;
+  if (silent && facts.triggerAcks > 0 && !explained) {
     found.ack_only = `The server acknowledged the \`${facts.ackedType ?? 'trigger'}\` message (ack) but started no agent: this backend ignores that message type; use a trigger it runs agents for (e.g. start_agent or user_message).`;
   }
-  const failedBeforeFrames = facts.connectionFailed && facts.framesReceived === 0;
+  // A session that failed before any frame, or before its trigger went out, has no silence to explain.
+  const failedEarly = facts.connectionFailed && (facts.framesReceived === 0 || !facts.triggerSent);
   if (
     silent &&
     found.echo === undefined &&
     found.ack_only === undefined &&
+    !explained &&
     facts.nonConnectionFrames === 0 &&
     facts.auth === null &&
-    !failedBeforeFrames
+    !failedEarly
   ) {
     found.connection_only =
       facts.framesReceived === 0
         ? 'No frame at all arrived after the trigger: the server accepted the connection but started no agent; check the trigger type and that agents run on this server.'
-        : `Only connection frames (connection_established, heartbeat, pong; ${plural(facts.framesReceived, 'frame')}) arrived and no agent event: the trigger started nothing; check the trigger type and that agents run on this server.`;
+        : `Only connection frames (connection_established, heartbeat, pong, handshake; ${plural(facts.framesReceived, 'frame')}) arrived and no agent event: the trigger started nothing; check the trigger type and that agents run on this server.`;
   }
   if (facts.wrapped.count > 0) {
     found.wrapped_events = `Agent events arrive wrapped: ${facts.wrapped.events.join(', ')} sit in \`data.event\` under \`type\` ${facts.wrapped.outerTypes.join(', ')} (${plural(facts.wrapped.count, 'frame')}); the contract needs each event as its own \`type\` with its details in \`data\`.`;
@@ -321,18 +307,30 @@ function recognise(facts: DiagnosisFacts): Partial<Record<DiagnosisCode, string>
   if (facts.crossTalk.count > 0) {
     found.cross_talk = `${plural(facts.crossTalk.count, 'event')} of other live runs of this process arrived on this connection (first: ${facts.crossTalk.first ?? ''}): the server delivers events to the wrong session or user; each connection must receive only its own run's events.`;
   }
-  if (facts.serverErrors.count > 0) {
-    const more = facts.serverErrors.count > 1 ? ` (${facts.serverErrors.count} error frames)` : '';
-    found.server_error = `The server reported an error${more}: ${facts.serverErrors.first ?? ''}`;
+  const errors = facts.serverErrors;
+  if (errors.count > 0) {
+    const more = errors.count > 1 ? ` (${errors.count} error frames)` : '';
+    found.server_error = errors.early
+      ? `The server answered with an error before any agent event${more}: ${errors.first ?? ''} — it refused the request; check that the trigger's type and fields are ones this server reads (--trigger).`
+      : `The server reported an error${more}: ${errors.first ?? ''}`;
   }
   if (facts.auth !== null) found.auth_failed = facts.auth;
-  const invalid = facts.invalid.text + facts.invalid.binary;
-  if (invalid > 0) {
-    const snippet =
-      facts.invalid.firstSnippet === null ? '' : `; first text: \`${facts.invalid.firstSnippet}\``;
-    found.invalid_frame = `${plural(invalid, 'frame')} ${invalid === 1 ? 'was' : 'were'} not JSON text (${facts.invalid.text} non-JSON text, ${facts.invalid.binary} binary)${snippet}; every message must be one JSON text frame.`;
-  }
+  found.invalid_frame = describeInvalid(facts.invalid);
   return found;
+}
+
+function describeInvalid(invalid: DiagnosisFacts['invalid']): string | undefined {
+  const count = invalid.text + invalid.notUtf8 + invalid.binary;
+  if (count === 0) return undefined;
+  const kinds = [
+    ...(invalid.notUtf8 > 0
+      ? [`${invalid.notUtf8} text not valid UTF-8 (its bad bytes shown as \ufffd)`]
+      : []),
+    ...(invalid.text > 0 ? [`${invalid.text} non-JSON text`] : []),
+    ...(invalid.binary > 0 ? [`${invalid.binary} binary`] : []),
+  ];
+  const snippet = invalid.firstSnippet === null ? '' : `; first text: \`${invalid.firstSnippet}\``;
+  return `${plural(count, 'frame')} ${count === 1 ? 'was' : 'were'} not JSON text (${kinds.join(', ')})${snippet}; every message must be one JSON text frame, in UTF-8.`;
 }
 
 /** Every diagnosis the facts support, in DIAGNOSIS_CODES order. */

@@ -13,6 +13,8 @@ export interface FrameRecord {
   data?: unknown;
   /** The raw text when kind is `text` (may be truncated for display). */
   text?: string;
+  /** Set on a text message whose bytes were not UTF-8; `text` shows the bad bytes as U+FFFD. */
+  notUtf8?: true;
   /** Size of the message on the wire in bytes. */
   size: number;
 }

@@ -1,17 +1,23 @@
-import { belongsToRun, createIdReader, createRunScope, type EventIds } from './attribution.js';
 import {
+  belongsToRun,
+  createIdReader,
+  createRunScope,
+  describeCrossTalk,
+  type EventIds,
+} from './attribution.js';
+import {
+  createDiagnosisContext,
   createDiagnosisFacts,
   diagnoseRun,
-  isAuthFailure,
   noteCrossTalk,
   noteForeignEvent,
   noteFrame,
   noteServerError,
   noteShapeDrift,
-  readErrorText,
-  readWrappedEvent,
-  type DiagnosisContext,
+  sentTrigger,
 } from './diagnose.js';
+import { isAuthFailure, readErrorText, readWrappedEvent, roleOf } from './frame-signs.js';
+import { describeHandshake, isHandshakeRefused, noteHandshake } from './handshake-facts.js';
 import { ExitCode } from '../shared/errors.js';
 import { readType, truncateText } from '../shared/fields.js';
 import { createEventTally } from './judge-events.js';
@@ -72,25 +78,6 @@ export interface Judge {
   samples(): Map<string, unknown>;
 }
 
-function describeCrossTalk(
-  type: string,
-  frame: FrameRecord,
-  ids: CarriedIds,
-  own: TriggerInfo,
-): string {
-  const parts: string[] = [];
-  if (ids.thread_id !== undefined && ids.thread_id !== own.thread_id) {
-    parts.push(`thread_id \`${ids.thread_id}\``);
-  } else if (ids.run_id !== undefined && ids.run_id !== own.run_id) {
-    parts.push(`run_id \`${ids.run_id}\``);
-  }
-  if (ids.user_id !== undefined && ids.user_id !== own.user_id) {
-    const instead = own.user_id === undefined ? '' : ` instead of \`${own.user_id}\``;
-    parts.push(`user_id \`${ids.user_id}\`${instead}`);
-  }
-  return `${type} at frame #${frame.seq} with ${parts.join(' and ')}`;
-}
-
 const MAX_TYPE_LABEL = 100;
 
 /** Creates a judge for one run; it keeps counters and first examples only, never the frames. */
@@ -101,11 +88,13 @@ export function createJudge(options: JudgeOptions): Judge {
   const scope = createRunScope(options.trigger, spec.runScope, ids);
   const rules = createRuleSet(spec, options.budgets);
   const facts = createDiagnosisFacts(spec.name, spec.once);
-  const context: DiagnosisContext = {
-    triggerType: options.trigger?.type ?? readType(options.triggerFrame),
-    triggerFrame: options.triggerFrame,
+  const context = createDiagnosisContext(
+    options.trigger?.type ?? readType(options.triggerFrame),
+    options.triggerFrame,
     roles,
-  };
+  );
+  // The run's own ids, for cross-talk: the trigger's, with the server's thread once adopted.
+  let own = options.trigger;
   const readFrameType = createTypeReader(profile.typePath);
   // Refilled for each event: the ids are read into it and used before the next one.
   const scratchIds: EventIds = { threadId: null, runId: null };
@@ -151,12 +140,25 @@ export function createJudge(options: JudgeOptions): Judge {
 
   // Records cross-talk when the ids belong to a peer run; true when they do.
   function checkPeer(frame: FrameRecord, type: string, carried: CarriedIds): boolean {
-    const own = options.trigger;
     if (options.peers === undefined || own === null || !options.peers.isPeer(carried, own)) {
       return false;
     }
-    noteCrossTalk(facts, describeCrossTalk(type, frame, carried, own));
+    noteCrossTalk(facts, describeCrossTalk(type, frame.seq, carried, own));
     return true;
+  }
+
+  // A sent frame: the trigger (maybe again, after a handshake) or our answer to the handshake.
+  function observeSent(frame: FrameRecord): void {
+    const type = frame.kind === 'json' ? readType(frame.data) : null;
+    const adopted = noteHandshake(facts.handshake, frame, type, facts.agentEvents);
+    if (adopted !== null) {
+      scope.adoptThread(adopted);
+      if (own !== null) own = { ...own, thread_id: adopted };
+      return;
+    }
+    facts.triggerSent = true;
+    // The request last sent is what an echo would carry back.
+    if (frame.kind === 'json') context.trigger = sentTrigger(frame.data);
   }
 
   // Counts a checked frame towards schema coverage.
@@ -236,6 +238,7 @@ export function createJudge(options: JudgeOptions): Judge {
     observe(frame) {
       if (frame.dir === 'out') {
         sent += 1;
+        observeSent(frame);
         return NOT_AGENT;
       }
       received += 1;
@@ -245,9 +248,10 @@ export function createJudge(options: JudgeOptions): Judge {
         return NOT_AGENT;
       }
       const type = readFrameType(frame.data);
-      const role = type === null ? undefined : roles.get(type);
+      const role = type === null ? undefined : roleOf(roles, type);
       const runEvent = role !== undefined && !role.error;
-      noteFrame(facts, frame, context, type, runEvent);
+      noteFrame(facts, frame, context, type, role);
+      if (!runEvent) noteHandshake(facts.handshake, frame, type, facts.agentEvents);
       // A type name is a label in every report: a server's megabyte-long one is cut short.
       const label = type === null ? '(untyped)' : truncateText(type, MAX_TYPE_LABEL);
       count(label);
@@ -279,10 +283,17 @@ export function createJudge(options: JudgeOptions): Judge {
       const missing = tally.missing();
       const eventResults = tally.results();
       const ruleResults = rules.results({ outcome, missing });
-      const invalidFrames = facts.invalid.text + facts.invalid.binary;
+      const invalidFrames = facts.invalid.text + facts.invalid.notUtf8 + facts.invalid.binary;
+      facts.handshakeRefused = isHandshakeRefused(
+        facts.handshake,
+        outcome,
+        facts.agentEvents,
+        facts.auth !== null,
+      );
       const decision = decideExit({
         outcome,
         authFailure: facts.auth,
+        handshakeRefused: facts.handshakeRefused,
         agentEvents: facts.agentEvents,
         completed: spec.terminal.some((type) => tally.count(type) > 0),
         violation:
@@ -314,6 +325,8 @@ export function createJudge(options: JudgeOptions): Judge {
           unusedSchemas: checker.schemaNames.filter((name) => !usedSchemas.has(name)),
         },
       };
+      const handshake = describeHandshake(facts.handshake);
+      if (handshake !== undefined) judgement.handshake = handshake;
       if (decision.error !== undefined) judgement.error = decision.error;
       return judgement;
     },

@@ -1,12 +1,9 @@
 import type { JudgedProfile } from './profile-judges.js';
 import { readPathString } from './profile.js';
-import type { Diagnosis } from './types.js';
 
-/** How the events a run received fit another profile: every one of its shapes, and how many it still lacks. */
+/** A profile whose shape every event a run received has. */
 export interface ProfileMatch {
   name: string;
-  /** Required events of that profile that never arrived. */
-  missing: string[];
 }
 
 /**
@@ -32,21 +29,7 @@ export function matchProfiles(
       }
     }
     if (!fits || seen.size === 0) continue;
-    matches.push({
-      name: candidate.spec.name,
-      missing: candidate.spec.required.filter((type) => !seen.has(type)),
-    });
+    matches.push({ name: candidate.spec.name });
   }
   return matches;
-}
-
-/** The shape_drift diagnosis with the profiles the stream matches named at its end. */
-export function withMatches(diagnosis: Diagnosis, matches: readonly ProfileMatch[]): Diagnosis {
-  if (diagnosis.code !== 'shape_drift' || matches.length === 0) return diagnosis;
-  const notes = matches.map(({ name, missing }) =>
-    missing.length === 0
-      ? `The stream matches profile ${name} (--profile ${name}).`
-      : `The events that arrived match profile ${name}, but ${missing.join(', ')} never arrived (--profile ${name}).`,
-  );
-  return { ...diagnosis, message: `${diagnosis.message} ${notes.join(' ')}` };
 }

@@ -79,6 +79,7 @@ export interface RuleResult {
 }
 
 export const DIAGNOSIS_CODES = [
+  'handshake_required',
   'echo',
   'ack_only',
   'connection_only',
@@ -94,10 +95,28 @@ export const DIAGNOSIS_CODES = [
 ] as const;
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 
+/** Event types of a run that have the shape of one built-in profile. */
+export interface ShapeFamily {
+  profile: string;
+  events: string[];
+}
+
 /** A recognised failure pattern with a sentence a person can act on. */
 export interface Diagnosis {
   code: DiagnosisCode;
   message: string;
+  /** shape_drift: the built-in profiles whose shape the run's events have (more than one: a mix). */
+  shapes?: ShapeFamily[];
+}
+
+/** The server's handshake, when it started one (docs/protocol.md section 9). */
+export interface HandshakeReport {
+  /** The thread_id of its handshake_response. */
+  threadId: string;
+  /** `adopted`: answered, and the run went on with the server's thread_id; `unanswered`: never acknowledged. */
+  status: 'adopted' | 'unanswered';
+  /** handshake_complete arrived after the answer. */
+  completed: boolean;
 }
 
 /** Everything the judge decides about one run. */
@@ -109,6 +128,8 @@ export interface Judgement {
   warnings: string[];
   frames: { received: number; sent: number; byType: Record<string, number> };
   coverage: { unvalidatedTypes: string[]; unusedSchemas: string[] };
+  /** Present when the server started a handshake. */
+  handshake?: HandshakeReport;
   /** Set when the judge itself decides the run could not be tested (e.g. auth rejected by frame). */
   error?: RunError;
 }

@@ -15,6 +15,8 @@ export interface ExitFacts {
   outcome: SessionOutcome;
   /** Why authentication failed according to the frames (AUTH_FAILED), or null. */
   authFailure: string | null;
+  /** The server closed 1008 over a request sent before its handshake was complete, not over credentials. */
+  handshakeRefused?: boolean;
   /** Agent events of this run. */
   agentEvents: number;
   /** agent_completed of this run arrived. */
@@ -43,7 +45,7 @@ function describeAuthFailure(facts: ExitFacts): string | null {
   const { outcome } = facts;
   if (facts.authFailure !== null) return facts.authFailure;
   if (outcome.failure?.exitCode === ExitCode.Auth) return outcome.failure.message;
-  if (outcome.close?.code === 1008 && facts.agentEvents === 0) {
+  if (outcome.close?.code === 1008 && facts.agentEvents === 0 && facts.handshakeRefused !== true) {
     const reason = outcome.close.reason === '' ? '' : ` (${outcome.close.reason})`;
     return `The server closed the connection with 1008 (policy violation)${reason} before any agent event: it rejected the credentials.`;
   }

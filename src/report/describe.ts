@@ -1,5 +1,5 @@
 import { escapeControl } from '../shared/printable.js';
-import { describeFieldError, type EventResult } from '../contract/types.js';
+import { describeFieldError, type EventResult, type HandshakeReport } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
 import { decimalRatio, meetsGate, type Ratio } from '../contract/pass-rate.js';
@@ -142,4 +142,53 @@ export function summariseBatch(a: AggregateReport['aggregate']): string {
     ...(words.notJudged === null ? [] : [words.notJudged]),
     ...(words.notStarted === null ? [] : [words.notStarted]),
   ].join('; ');
+}
+
+/** One line on the server's handshake: whether the run took the server's thread_id. */
+export function describeHandshake(handshake: HandshakeReport): string {
+  const thread = `thread_id ${oneLine(handshake.threadId)}`;
+  if (handshake.status === 'unanswered') {
+    return `the server sent handshake_response (${thread}); not answered (--handshake off)`;
+  }
+  const confirmed = handshake.completed
+    ? 'handshake_complete received'
+    : 'no handshake_complete within 1 s';
+  return `answered; the run took the server's ${thread} (${confirmed})`;
+}
+
+/**
+ * The first lines of a failed run that received some but not all of its required events, or
+ * events of another profile's shape: what arrived, what never did, and which shape they have, each
+ * as a label and its text; none for other runs.
+ */
+export function describeArrival(report: RunReport): [label: string, text: string][] {
+  if (report.verdict !== 'fail') return [];
+  const required = report.events.filter((event) => event.optional !== true);
+  const arrived = required.filter((event) => event.count > 0).map((event) => event.type);
+  const missing = required.filter((event) => event.status === 'missing').map((event) => event.type);
+  const lines: [string, string][] = [];
+  if (arrived.length > 0 && missing.length > 0) {
+    lines.push([
+      'arrived',
+      `${arrived.length} of ${required.length} required events: ${list(arrived)}`,
+    ]);
+    lines.push(['missing', list(missing)]);
+  }
+  const shapes = report.diagnoses.find((d) => d.code === 'shape_drift')?.shapes ?? [];
+  // Reports written before profiles existed have none.
+  const judged = (report.profiles as RunReport['profiles'] | undefined)?.[0]?.name ?? '';
+  const [first, ...others] = shapes;
+  if (first !== undefined && others.length === 0) {
+    lines.push(['shape', `${first.profile}, not ${judged} (--profile ${first.profile})`]);
+  } else if (first !== undefined) {
+    lines.push([
+      'shape',
+      `mixed: ${shapes.map((s) => `${s.profile} (${list(s.events)})`).join(' · ')}`,
+    ]);
+  }
+  return lines.map(([label, text]) => [label, oneLine(text)]);
+}
+
+function list(items: readonly string[]): string {
+  return items.join(', ');
 }

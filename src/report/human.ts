@@ -7,6 +7,8 @@ import { renderMatrix } from './human-matrix.js';
 import { describeProfilesPassed, hasMatrix } from './matrix.js';
 import {
   countReport,
+  describeArrival,
+  describeHandshake,
   formatDuration,
   formatOffset,
   joinSections,
@@ -32,6 +34,7 @@ export function renderHuman(report: RunReport, options: HumanOptions): string {
   const multi = hasMatrix(report);
   const sections: string[][] = [
     renderHeader(report, chalk),
+    ...(multi ? [] : [renderArrival(report, chalk)]),
     ...(multi
       ? [
           renderMatrix(report, chalk),
@@ -59,9 +62,11 @@ export function renderHuman(report: RunReport, options: HumanOptions): string {
 /** Renders the final verdict line alone, e.g. `PASS  5/5 events · 6/6 rules · 1.2s` (for --quiet). */
 export function renderVerdictLine(report: RunReport, chalk: ChalkInstance): string {
   const error = runErrorOf(report);
-  if (report.verdict === 'error' && error !== undefined) {
+  if (report.verdict !== 'pass' && error !== undefined) {
+    // A failed run that ended before it could be judged (a handshake that never came) says why.
+    const label = report.verdict === 'error' ? 'ERROR' : 'FAIL';
     const message = oneLine(error.message);
-    return `${chalk.bold.red('ERROR')}  ${message} (${oneLine(error.code)}) · exit ${report.exitCode}`;
+    return `${chalk.bold.red(label)}  ${message} (${oneLine(error.code)}) · exit ${report.exitCode}`;
   }
   const counts = countReport(report);
   const parts = hasMatrix(report)
@@ -83,7 +88,13 @@ function renderHeader(report: RunReport, chalk: ChalkInstance): string[] {
     chalk.dim(
       `trigger ${oneLine(trigger.type)} · thread_id ${oneLine(trigger.thread_id)} · run_id ${oneLine(trigger.run_id)}`,
     ),
+    ...(report.handshake === undefined ? [] : [`handshake ${describeHandshake(report.handshake)}`]),
   ];
+}
+
+// What arrived of a partial run, and in which shape, before the detail: the first thing to know.
+function renderArrival(report: RunReport, chalk: ChalkInstance): string[] {
+  return describeArrival(report).map(([label, text]) => `${chalk.bold(label.padEnd(7))}  ${text}`);
 }
 
 function renderSession(report: RunReport, chalk: ChalkInstance): string[] {

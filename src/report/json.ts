@@ -9,6 +9,7 @@ export const JSON_REPORT_KEYS = [
   'exitCode',
   'target',
   'trigger',
+  'handshake',
   'startedAt',
   'durationMs',
   'events',
@@ -27,6 +28,7 @@ export const JSON_REPORT_KEYS = [
 const NESTED_KEYS: Record<string, readonly string[]> = {
   target: ['env', 'url'],
   trigger: ['type', 'thread_id', 'run_id', 'user_id'],
+  handshake: ['threadId', 'status', 'completed'],
   event: ['type', 'status', 'count', 'firstAtMs', 'errors'],
   fieldError: ['path', 'message', 'expected', 'actual'],
   rule: ['id', 'status', 'message'],
@@ -88,6 +90,8 @@ function orderReport(report: RunReport): Record<string, unknown> {
     ...source,
     target: ordered(report.target, NESTED_KEYS.target),
     trigger: ordered(report.trigger, NESTED_KEYS.trigger),
+    handshake:
+      report.handshake === undefined ? undefined : ordered(report.handshake, NESTED_KEYS.handshake),
     ...orderJudged(report),
     frames: {
       ...ordered(report.frames, NESTED_KEYS.frames),

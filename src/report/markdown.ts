@@ -6,7 +6,9 @@ import {
   compareToGate,
   countReport,
   describeBatch,
+  describeArrival,
   describeEventProblem,
+  describeHandshake,
   formatDuration,
   formatOffset,
   printable,
@@ -63,6 +65,13 @@ export function renderMarkdown(report: RunReport): string {
     '',
     `target ${inline(report.target.url)} · trigger ${inline(trigger.type)} · thread_id ${inline(trigger.thread_id)} · run_id ${inline(trigger.run_id)}`,
   ];
+  if (report.handshake !== undefined) {
+    lines.push('', `handshake: ${inline(describeHandshake(report.handshake))}`);
+  }
+  const arrival = describeArrival(report);
+  if (arrival.length > 0 && !multi) {
+    lines.push('', ...arrival.map(([label, text]) => `- **${label}**: ${inline(text)}`));
+  }
 
   const runError = runErrorOf(report);
   if (runError !== undefined) {

@@ -56,7 +56,20 @@ const DEFS: Record<string, Schema> = {
     status: { enum: ['pass', 'fail', 'skip'] },
     message: string,
   }),
-  diagnosis: object({ code: { enum: [...DIAGNOSIS_CODES] }, message: string }),
+  shapeFamily: object({ profile: string, events: strings }),
+  diagnosis: object(
+    {
+      code: { enum: [...DIAGNOSIS_CODES] },
+      message: string,
+      shapes: { type: 'array', items: ref('shapeFamily') },
+    },
+    ['shapes'],
+  ),
+  handshake: object({
+    threadId: string,
+    status: { enum: ['adopted', 'unanswered'] },
+    completed: { type: 'boolean' },
+  }),
   profile: object({
     name: string,
     verdict,
@@ -72,6 +85,7 @@ const DEFS: Record<string, Schema> = {
       exitCode: { enum: REPORTED_EXIT_CODES },
       target: ref('target'),
       trigger: ref('trigger'),
+      handshake: ref('handshake'),
       startedAt: { type: 'string', format: 'date-time' },
       durationMs: count,
       events: { type: 'array', items: ref('event') },
@@ -95,7 +109,7 @@ const DEFS: Record<string, Schema> = {
       profiles: { type: 'array', minItems: 1, items: ref('profile') },
       error: ref('runError'),
     },
-    ['error'],
+    ['handshake', 'error'],
   ),
   percentiles: object({ p50: countOrNull, p95: countOrNull, max: countOrNull }),
   runSummary: object(

@@ -9,6 +9,7 @@ import { mergeHeaders } from '../settings/headers.js';
 import type { RunSettings } from '../settings/resolve.js';
 import { createTranscriptWriter } from '../transcript/writer.js';
 import { nameMatchingProfiles } from './shape-match.js';
+import { withThreadId } from './trigger.js';
 import type { RunDeps, RunResult, Target } from './types.js';
 
 type Outcome = SessionOutcome & { connectMs: number | null };
@@ -71,6 +72,8 @@ export async function attemptRun(
           protocols: placed.protocols,
           ...(settings.origin === null ? {} : { origin: settings.origin }),
           trigger: trigger.frame,
+          handshake: settings.handshake,
+          triggerFor: (threadId) => withThreadId(trigger.frame, trigger.info.thread_id, threadId),
           budgets: settings.budgets,
           maxFrameBytes: settings.maxFrameBytes,
           ...(target.trust.ca === null ? {} : { ca: target.trust.ca }),
@@ -82,6 +85,7 @@ export async function attemptRun(
             deps.onFrame?.(frame, runIndex);
           },
           clock: deps.clock,
+          now: deps.now,
           ...(deps.signal ? { signal: deps.signal } : {}),
           ...(deps.connect ? { connect: deps.connect } : {}),
         });

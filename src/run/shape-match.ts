@@ -1,4 +1,5 @@
-import { matchProfiles, withMatches } from '../contract/profile-match.js';
+import { matchProfiles } from '../contract/profile-match.js';
+import { groupShapes, withShapes } from '../contract/shape-families.js';
 import type { ProfileJudges } from '../contract/profile-judges.js';
 import { BUILT_IN_PROFILES } from '../contract/profile.js';
 import { loadProfile, type LoadedProfile } from '../contract/profiles.js';
@@ -15,7 +16,8 @@ export function builtInCandidates(): () => Promise<LoadedProfile[]> {
 
 /**
  * Names, in each shape_drift diagnosis, the built-in profiles not judged in this run whose schemas
- * the received events satisfy; only runs that fail on shape pay for it.
+ * the received events satisfy, or the shape families they mix, and leads with the required events
+ * that never arrived; only runs that fail on shape pay for it.
  */
 export async function nameMatchingProfiles(
   judged: ProfileJudgement[],
@@ -27,12 +29,20 @@ export async function nameMatchingProfiles(
   );
   if (drifting.length === 0) return;
   const judgedNames = new Set(judged.map((j) => j.name));
-  if (BUILT_IN_PROFILES.every((name) => judgedNames.has(name))) return;
-  const others = (await candidates()).filter((p) => !judgedNames.has(p.spec.name));
-  judged.forEach(({ judgement }, index) => {
+  const all = await candidates();
+  const others = all.filter((p) => !judgedNames.has(p.spec.name));
+  judged.forEach(({ name, judgement }, index) => {
     const judge = judges.judges[index];
     if (judge === undefined || !drifting.some((d) => d.judgement === judgement)) return;
-    const matches = matchProfiles(judge.samples(), others);
-    judgement.diagnoses = judgement.diagnoses.map((d) => withMatches(d, matches));
+    const samples = judge.samples();
+    const matches = matchProfiles(samples, others);
+    const grouping = groupShapes(samples, all);
+    const required = judgement.events.filter((event) => event.optional !== true);
+    const arrival = {
+      profile: name,
+      required: required.length,
+      missing: required.filter((event) => event.status === 'missing').map((event) => event.type),
+    };
+    judgement.diagnoses = judgement.diagnoses.map((d) => withShapes(d, matches, grouping, arrival));
   });
 }

@@ -36,8 +36,24 @@ export function buildNamedTrigger(name: NamedTrigger, values: TriggerValues): Bu
             type: 'start_agent',
             payload: { user_request: message, thread_id, run_id, agent_type: agent },
           }
-        : { type: 'user_message', payload: { text: message, thread_id, run_id } };
+        : // The backend's servers read `payload.content`; earlier front ends sent `payload.text`.
+          { type: 'user_message', payload: { content: message, text: message, thread_id, run_id } };
   return { frame, info: { type: name, thread_id, run_id, user_id } };
+}
+
+/**
+ * The trigger again with the server's thread_id in place of ours, wherever ours appears (in any
+ * string: ours is a fresh uuid, so it appears nowhere by chance), for the request that follows a
+ * handshake.
+ */
+export function withThreadId(frame: unknown, ours: string, theirs: string): unknown {
+  if (typeof frame === 'string') return ours === '' ? frame : frame.split(ours).join(theirs);
+  if (Array.isArray(frame)) return frame.map((item) => withThreadId(item, ours, theirs));
+  if (typeof frame !== 'object' || frame === null) return frame;
+  // fromEntries defines each member, so a template's `__proto__` member stays a member.
+  return Object.fromEntries(
+    Object.entries(frame).map(([key, value]) => [key, withThreadId(value, ours, theirs)]),
+  );
 }
 
 const PLACEHOLDERS = ['thread_id', 'run_id', 'user_id', 'message', 'agent', 'uuid'] as const;

@@ -1,5 +1,8 @@
-/** The deadlines of one session: the four budgets, and the wait for a close handshake we started. */
-export type DeadlineName = 'connect' | 'firstEvent' | 'total' | 'grace' | 'closeWait';
+/**
+ * The deadlines of one session: the four budgets, the wait for a step of the server's handshake,
+ * and the wait for a close handshake we started.
+ */
+export type DeadlineName = 'connect' | 'firstEvent' | 'total' | 'grace' | 'handshake' | 'closeWait';
 
 /** A session's named timers, so that ending the session can stop every one of them. */
 export interface Deadlines {

@@ -285,3 +285,16 @@ export function interrupted(shownUrl: string): SessionFailure {
     `Interrupted before the session with ${shownUrl} ended.`,
   );
 }
+
+/** `--handshake on`: no handshake_response within the first-event budget, so no trigger was sent. */
+export function handshakeMissing(shownUrl: string, waitedMs: number): SessionEnding {
+  return {
+    reason: 'first_event_timeout',
+    failure: failure(
+      'HANDSHAKE_MISSING',
+      ExitCode.ContractFailed,
+      `${shownUrl} sent no handshake_response within ${waitedMs} ms of the connection opening, so the trigger was never sent (--handshake on).`,
+      'This server does not start the handshake of current servers: use --handshake auto (the default), which sends the trigger at once and answers a handshake only when one comes.',
+    ),
+  };
+}

@@ -9,12 +9,15 @@ export function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-/** Builds the record of the trigger, frame `seq`, from the text that went on the wire. */
-export function triggerFrame(seq: number, text: string): FrameRecord {
+/**
+ * Builds the record of a frame we sent (the trigger, a handshake answer), frame `seq`, from the
+ * text that went on the wire; `atMs` is null for one sent before the trigger.
+ */
+export function sentFrame(seq: number, atMs: number | null, text: string): FrameRecord {
   return {
     seq,
     dir: 'out',
-    atMs: 0,
+    atMs,
     kind: 'json',
     // What went on the wire, so undefined members and toJSON() are reflected as sent.
     data: JSON.parse(text) as unknown,
@@ -37,7 +40,7 @@ export function parseFrame(
   // The bytes are kept for a recording; nothing judges them.
   if (isBinary) return { ...base, kind: 'binary', data: bytes };
   const text = bytes.toString('utf8');
-  if (!isUtf8(bytes)) return { ...base, kind: 'text', text };
+  if (!isUtf8(bytes)) return { ...base, kind: 'text', text, notUtf8: true };
   try {
     return { ...base, kind: 'json', data: JSON.parse(text) as unknown };
   } catch {

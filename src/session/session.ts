@@ -9,6 +9,7 @@ import {
   connectFailed,
   connectTimeout,
   frameTooLarge,
+  handshakeMissing,
   interrupted,
   invalidTarget,
   isFrameTooLarge,
@@ -19,7 +20,13 @@ import {
   type SessionEnding,
   type SessionFailure,
 } from './failures.js';
-import { parseFrame, readCloseReason, toBuffer, triggerFrame } from './frame.js';
+import { parseFrame, readCloseReason, sentFrame, toBuffer } from './frame.js';
+import {
+  createClientHandshake,
+  HANDSHAKE_COMPLETE_WAIT_MS,
+  type HandshakeMode,
+  type HandshakeStep,
+} from './handshake.js';
 
 /** Opens a WebSocket; a parameter so tests and embedders can wrap or replace the client. */
 export type ConnectFn = (url: string, protocols: string[], options: ClientOptions) => WebSocket;
@@ -32,8 +39,15 @@ export interface SessionOptions {
   /** The Origin header of the upgrade request. */
   origin?: string;
   protocols?: string[];
-  /** Sent as JSON the moment the socket opens, without waiting for `connection_established`. */
+  /**
+   * Sent as JSON the moment the socket opens, without waiting for `connection_established` (with
+   * `handshake: 'on'`, once the handshake is over).
+   */
   trigger: unknown;
+  /** The handshake of current servers: answer it when it comes (`auto`, the default), wait for it first (`on`), or never answer (`off`). */
+  handshake?: HandshakeMode;
+  /** The trigger to send after a handshake, with the server's thread_id; `trigger` itself when absent. */
+  triggerFor?(threadId: string): unknown;
   budgets: Budgets;
   /** Largest message accepted, in bytes; a larger one ends the session as `frame_too_large`. */
   maxFrameBytes: number;
@@ -55,6 +69,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
   /** Monotonic clock in milliseconds; defaults to `performance.now`. */
   clock?: () => number;
+  /** Wall clock, for the timestamp of a handshake answer; defaults to `new Date()`. */
+  now?: () => Date;
   connect?: ConnectFn;
 }
 
@@ -72,10 +88,11 @@ function isClosed(socket: WebSocket): boolean {
 }
 
 /**
- * Runs one live session: connects, sends the trigger on open, records and observes every frame and
- * ends on the first of terminal + grace, server close, drop, a budget running out, an oversized
- * frame or abort; it resolves with how the session ended and never rejects for anything the
- * network or server does (only when `observe` or `onFrame` throws).
+ * Runs one live session: connects, sends the trigger on open (answering the server's handshake as
+ * `handshake` says), records and observes every frame and ends on the first of terminal + grace,
+ * server close, drop, a budget running out, an oversized frame or abort; it resolves with how the
+ * session ended and never rejects for anything the network or server does (only when `observe` or
+ * `onFrame` throws).
  */
 export function runSession(options: SessionOptions): Promise<SessionResult> {
   const clock = options.clock ?? (() => performance.now());
@@ -83,6 +100,7 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
   const { budgets } = options;
   const shownUrl = redactUrl(options.url);
   const offeredProtocols = options.protocols ?? [];
+  const handshake = createClientHandshake(options.handshake ?? 'auto', options.now);
 
   return new Promise<SessionResult>((resolve, reject) => {
     const connectStart = clock();
@@ -216,23 +234,52 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       fail(upgradeRejected(shownUrl, answer, offeredProtocols.length > 0));
     });
 
+    /** Sends one JSON frame and records it; false when the session ended while recording it. */
+    const send = (frame: unknown): boolean => {
+      const text = JSON.stringify(frame) ?? 'null';
+      const atMs = triggerAt === null ? null : Math.round(clock() - triggerAt);
+      socket.send(text);
+      return record(sentFrame(++seq, atMs, text), Buffer.from(text)) !== null;
+    };
+
+    // Frame times count from the first trigger; the first-event budget too, handshake included.
+    const sendTrigger = (threadId: string | null): void => {
+      const frame =
+        threadId === null ? options.trigger : (options.triggerFor?.(threadId) ?? options.trigger);
+      const first = triggerAt === null;
+      if (first) triggerAt = clock();
+      if (!send(frame) || !first) return;
+      deadlines.set('firstEvent', budgets.firstEventMs, () =>
+        end({ reason: 'first_event_timeout' }),
+      );
+    };
+
+    const follow = (step: HandshakeStep): void => {
+      if (ended) return;
+      const expire = (): void => follow(handshake.waitExpired());
+      if (step.action === 'trigger') {
+        deadlines.clear('handshake');
+        sendTrigger(step.threadId);
+      } else if (step.action === 'acknowledge') {
+        if (send(step.frame)) deadlines.set('handshake', HANDSHAKE_COMPLETE_WAIT_MS, expire);
+      } else if (step.action === 'await') {
+        deadlines.set('handshake', budgets.firstEventMs, expire);
+      } else if (step.action === 'fail') {
+        end(handshakeMissing(shownUrl, budgets.firstEventMs));
+      }
+    };
+
     socket.on('open', () => {
       if (ended) return;
       deadlines.clear('connect');
       connectMs = clock() - connectStart;
       const info = { connectMs };
       if (guard(() => options.onOpen?.(info) ?? true) === null) return;
-      const text = JSON.stringify(options.trigger) ?? 'null';
-      triggerAt = clock();
-      socket.send(text);
-      if (record(triggerFrame(++seq, text), Buffer.from(text)) === null) return;
-      deadlines.set('firstEvent', budgets.firstEventMs, () =>
-        end({ reason: 'first_event_timeout' }),
-      );
       deadlines.set('total', budgets.totalMs, () =>
         // A run that already reached its terminal frame ended, even if the grace ran past the total.
         end({ reason: terminalSeen ? 'terminal' : 'timeout' }),
       );
+      follow(handshake.opened());
     });
 
     socket.on('message', (raw: RawData, isBinary: boolean) => {
@@ -240,7 +287,8 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       // Whole milliseconds: finer figures are noise next to network latency.
       const atMs = triggerAt === null ? null : Math.round(clock() - triggerAt);
       const bytes = toBuffer(raw);
-      const verdict = record(parseFrame(++seq, atMs, bytes, isBinary), bytes);
+      const frame = parseFrame(++seq, atMs, bytes, isBinary);
+      const verdict = record(frame, bytes);
       if (verdict === null || ended) return;
       if (verdict.agentEvent) deadlines.clear('firstEvent');
       if (verdict.terminal && !terminalSeen) {
@@ -248,6 +296,9 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
         deadlines.clear('firstEvent');
         deadlines.set('grace', budgets.graceMs, () => end({ reason: 'terminal' }));
       }
+      follow(
+        handshake.received(frame.kind === 'json' ? frame.data : undefined, verdict.agentEvent),
+      );
     });
 
     socket.on('error', (error: Error) => {

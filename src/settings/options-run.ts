@@ -1,11 +1,13 @@
+import { HANDSHAKE_MODES } from '../session/handshake.js';
 import {
   NAMED_TRIGGERS,
   durationOption,
   durationOrZeroOption,
   parseCount,
+  parseHandshake,
   parseSize,
 } from './parse.js';
-import { oneOf, type OptionRow } from './option-row.js';
+import { oneOf, shaped, type OptionRow } from './option-row.js';
 
 /** The options of the run itself: its trigger, its budgets and its contract. */
 export const RUN_ROWS = [
@@ -17,6 +19,16 @@ export const RUN_ROWS = [
     helpDefault: "the first profile's trigger, else agent_execution",
     config: 'string',
     file: true,
+  },
+  {
+    key: 'handshake',
+    flags: '--handshake <mode>',
+    help: `the handshake of current servers: ${oneOf(HANDSHAKE_MODES)} (auto answers one when the server starts it, on waits for it before the trigger)`,
+    group: 'Trigger',
+    parse: shaped(parseHandshake, { enum: HANDSHAKE_MODES }),
+    default: 'auto',
+    env: 'WS_VALIDATE_HANDSHAKE',
+    config: 'string',
   },
   {
     key: 'message',

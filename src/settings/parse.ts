@@ -3,6 +3,7 @@ import { UsageError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact.js';
 import { shaped } from './option-row.js';
 import { isScenarioName, SCENARIOS, type ScenarioName } from '../server/scenarios.js';
+import { HANDSHAKE_MODES, type HandshakeMode } from '../session/handshake.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const MAX_DURATION_MS = 2_147_483_647;
@@ -137,6 +138,14 @@ export function parsePlacement(text: string, flag = '--auth'): AuthPlacement {
   if ((AUTH_PLACEMENTS as readonly string[]).includes(text)) return text as AuthPlacement;
   throw new UsageError('BAD_AUTH_PLACEMENT', `${flag}: "${text}" is not an auth placement`, {
     hint: `use one of ${AUTH_PLACEMENTS.join(', ')}`,
+  });
+}
+
+/** Parses `--handshake auto|on|off`. */
+export function parseHandshake(text: string, source = '--handshake'): HandshakeMode {
+  if ((HANDSHAKE_MODES as readonly string[]).includes(text)) return text as HandshakeMode;
+  throw new UsageError('BAD_HANDSHAKE', `${source}: "${text}" is not a handshake mode`, {
+    hint: `use one of ${HANDSHAKE_MODES.join(', ')}: auto answers a handshake when the server starts one, on waits for it before the trigger, off never answers`,
   });
 }
 

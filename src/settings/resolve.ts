@@ -2,6 +2,7 @@ import { dirname, normalize } from 'node:path';
 import { chooseTokenSource, isPerUser, type TokenSource } from '../auth/sources.js';
 import type { ProfileChoice } from '../contract/profiles.js';
 import { UsageError } from '../shared/errors.js';
+import type { HandshakeMode } from '../session/handshake.js';
 import type { Budgets } from '../session/types.js';
 import type { ConfigFile } from './config-file.js';
 import { findEnvironment, protectedEnvironmentAt, type Environment } from './environments.js';
@@ -37,6 +38,8 @@ export interface RunSettings extends OutputSettings {
   trigger: string | null;
   /** Where the trigger was given: `--trigger`, its env var or the config file's field. */
   triggerSource: string;
+  /** Whether the trigger waits for, answers or ignores the handshake of current servers. */
+  handshake: HandshakeMode;
   message: string;
   agent: string;
   budgets: Budgets;
@@ -207,6 +210,7 @@ export function resolveRunSettings(
     user: setting('user'),
     trigger: given('trigger', flags, env, target)?.text ?? null,
     triggerSource: triggerSource(given('trigger', flags, env, target), target),
+    handshake: setting('handshake'),
     message: setting('message'),
     agent: setting('agent'),
     budgets,

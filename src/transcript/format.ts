@@ -7,6 +7,7 @@
  *   {"seq":N,"dir":"out"|"in","t":<ms since trigger>|null,"size":<bytes>,"frame":<parsed JSON>}
  *     (a frame nested too deeply to serialise again keeps the JSON text it came as)
  *   {"seq":N,"dir":..,"t":..,"size":<bytes>,"text":"<a frame that was not JSON>"}
+ *     (with "notUtf8":true when its bytes were not UTF-8: the text shows them as U+FFFD)
  *   {"seq":N,"dir":..,"t":..,"size":<bytes>,"binary":"<base64>"}
  *   {"seq":N,"dir":..,"t":..,"truncated":true,"size":<bytes>,"text":"<first 1 KiB>"}   (or "binary")
  *   {"close":{"code","reason"}|null,"end":"<SessionEndReason>","durationMs":N|null,
@@ -128,11 +129,14 @@ export function formatFrameLine(
   }
   // Cheap bound first: a UTF-8 string has at most 3 bytes per UTF-16 unit.
   const textBytes = text.length * 3 > limitBytes ? Buffer.byteLength(text) : text.length;
+  const notUtf8 = frame.notUtf8 === true ? { notUtf8: true } : {};
   if (frame.size > limitBytes || textBytes > limitBytes) {
     const size = Math.max(frame.size, Buffer.byteLength(text));
-    return JSON.stringify({ seq, dir, t, truncated: true, size, text: headOf(text) });
+    return JSON.stringify({ seq, dir, t, truncated: true, size, text: headOf(text), ...notUtf8 });
   }
-  if (frame.kind !== 'json') return JSON.stringify({ seq, dir, t, size: frame.size, text });
+  if (frame.kind !== 'json') {
+    return JSON.stringify({ seq, dir, t, size: frame.size, text, ...notUtf8 });
+  }
   // The frame is serialised once, above; its text goes into the line as it is.
   const head = JSON.stringify({ seq, dir, t, size: frame.size });
   return `${head.slice(0, -1)},"frame":${text}}`;

@@ -188,7 +188,9 @@ export function createTranscriptParser(
     }
     if (typeof line.text === 'string') {
       const bytes = size ?? Buffer.byteLength(line.text);
-      frameInOrder(makeFrame(seq, dir, t, 'text', undefined, line.text, bytes), truncated);
+      const frame = makeFrame(seq, dir, t, 'text', undefined, line.text, bytes);
+      if (line.notUtf8 === true) frame.notUtf8 = true;
+      frameInOrder(frame, truncated);
       return;
     }
     if (typeof line.binary === 'string') {

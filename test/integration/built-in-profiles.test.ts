@@ -70,9 +70,13 @@ describe('the built-in profiles', () => {
       const report = await checkRecording(partial, {
         profiles: [profiles.get('canonical') as LoadedProfile],
       });
-      expect(report.diagnoses.find((d) => d.code === 'shape_drift')?.message).toContain(
-        'The events that arrived match profile bridge, but agent_thinking, tool_completed, agent_completed never arrived (--profile bridge).',
+      const drift = report.diagnoses.find((d) => d.code === 'shape_drift');
+      expect(drift?.message).toMatch(
+        /^3 of 5 required events never arrived \(agent_thinking, tool_completed, agent_completed\); the 2 that did \(agent_started, tool_executing\) have the bridge shape, not the canonical one \(--profile bridge\)\. Required events do not have the canonical shape/,
       );
+      expect(drift?.shapes).toEqual([
+        { profile: 'bridge', events: ['agent_started', 'tool_executing'] },
+      ]);
     } finally {
       await rm(partial, { force: true });
     }

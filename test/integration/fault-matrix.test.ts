@@ -95,8 +95,8 @@ const MATRIX: Record<ScenarioName, Expectation> = {
   // The trigger goes out on open and, the handshake never having been made, only gets an ack.
   handshake_never: fail(['ack_only'], FIRST),
   // agent_execution is not a message type the test framework's server knows: it comes back as
-  // {"type":"echo","original_message":...}, which the echo diagnosis does not recognise (yet).
-  test_server: fail([], FIRST),
+  // {"type":"echo","original_message":...}, an echo of the trigger.
+  test_server: fail(['echo'], FIRST),
   // Two bridge-shaped events, then heartbeats: missing events and shape drift once the total runs out.
   bridge_partial: fail(['shape_drift'], TOTAL),
 };

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createDiagnosisContext,
   createDiagnosisFacts,
   diagnoseRun,
-  isAckFor,
-  isAuthFailure,
-  isClobberedThinking,
-  isEchoOf,
   isMissingPath,
   noteFrame,
   noteServerError,
   noteShapeDrift,
-  readErrorText,
-  readWrappedEvent,
-  type DiagnosisContext,
+  sentTrigger,
   type DiagnosisFacts,
 } from '../../src/contract/diagnose.js';
+import {
+  findEcho,
+  isAckFor,
+  isAuthFailure,
+  isClobberedThinking,
+  readErrorText,
+  readWrappedEvent,
+  roleOf,
+} from '../../src/contract/frame-signs.js';
 import type { FieldError } from '../../src/contract/types.js';
 import type { FrameRecord } from '../../src/contract/frames.js';
 import { readType } from '../../src/shared/fields.js';
@@ -22,11 +26,12 @@ import { canonicalProfile } from '../helpers/profiles.js';
 
 const trigger = { type: 'agent_execution', thread_id: 'T', run_id: 'R', message: 'hi' };
 const { roles } = canonicalProfile();
-const context: DiagnosisContext = { triggerType: 'agent_execution', triggerFrame: trigger, roles };
+const context = createDiagnosisContext('agent_execution', trigger, roles);
 
-/** Notes a frame as the judge does, with its type read from the frame. */
+/** Notes a frame as the judge does, with its type and role read from the frame. */
 function note(facts: DiagnosisFacts, frame: FrameRecord): void {
-  noteFrame(facts, frame, context, frame.kind === 'json' ? readType(frame.data) : null);
+  const type = frame.kind === 'json' ? readType(frame.data) : null;
+  noteFrame(facts, frame, context, type, type === null ? undefined : roleOf(roles, type));
 }
 
 let seq = 0;
@@ -54,14 +59,22 @@ function codesOf(frames: FrameRecord[], patch: Partial<DiagnosisFacts> = {}): st
 }
 
 describe('frame recognisers', () => {
+  // prettier-ignore
   it.each([
-    [{ ...trigger }, trigger, true],
-    [{ ...trigger, message: 'other' }, trigger, false],
-    [{ type: 'agent_execution', run_id: 'R', thread_id: 'T', message: 'hi' }, trigger, true],
-    [{ type: 'ack', received_type: 'agent_execution' }, trigger, false],
-    [{ ...trigger }, undefined, false],
-  ])('isEchoOf(%o, %o) -> %s', (frame, sent, expected) => {
-    expect(isEchoOf(frame, sent)).toBe(expected);
+    [{ ...trigger }, trigger, ''],
+    [{ ...trigger, message: 'other' }, trigger, null],
+    [{ type: 'agent_execution', run_id: 'R', thread_id: 'T', message: 'hi' }, trigger, ''],
+    [{ type: 'ack', received_type: 'agent_execution' }, trigger, null],
+    [{ ...trigger }, undefined, null],
+    // The backend's test-framework server answers a type it does not know this way.
+    [{ type: 'echo', original_message: { ...trigger } }, trigger, 'original_message'],
+    [{ type: 'echo', original_message: { ...trigger, message: 'other' } }, trigger, null],
+    [{ type: 'echo', original_message: JSON.stringify(trigger) }, trigger, 'original_message'],
+    [{ type: 'system_message', data: { received: { ...trigger } } }, trigger, 'data.received'],
+    [{ type: 'echo', data: [{ ...trigger }] }, trigger, null],
+    [{ type: 'heartbeat', original_message: 'hi' }, trigger, null],
+  ])('findEcho(%o, %o) -> %o', (frame, sent, expected) => {
+    expect(findEcho(frame, sentTrigger(sent))).toBe(expected);
   });
 
   it.each([
@@ -211,8 +224,22 @@ describe('diagnoseRun', () => {
     ]);
   });
 
+  it('says that an error before any agent event refused the request, with its text', () => {
+    const facts = createDiagnosisFacts();
+    note(facts, json({ type: 'error', message: 'Empty message content' }));
+    noteServerError(facts, 'error', { type: 'error', message: 'Empty message content' });
+    expect(diagnoseRun(facts)).toEqual([
+      {
+        code: 'server_error',
+        message:
+          "The server answered with an error before any agent event: error: Empty message content — it refused the request; check that the trigger's type and fields are ones this server reads (--trigger).",
+      },
+    ]);
+  });
+
   it('shows the first server error text and how many there were', () => {
     const facts = createDiagnosisFacts();
+    facts.agentEvents = 2;
     noteServerError(facts, 'agent_error', {
       type: 'agent_error',
       data: { error_message: 'Insufficient user request' },
@@ -238,10 +265,52 @@ describe('diagnoseRun', () => {
     expect(message).not.toContain('second');
   });
 
+  it('says plainly that a text frame was not UTF-8', () => {
+    const facts = createDiagnosisFacts();
+    facts.agentEvents = 1;
+    note(facts, { ...text('{"\ufffd\ufffd}'), notUtf8: true });
+    expect(diagnoseRun(facts)).toEqual([
+      {
+        code: 'invalid_frame',
+        message:
+          '1 frame was not JSON text (1 text not valid UTF-8 (its bad bytes shown as \ufffd)); first text: `{"\ufffd\ufffd}`; every message must be one JSON text frame, in UTF-8.',
+      },
+    ]);
+  });
+
+  it('says where an echo carried the trigger back, and which trigger type went unhandled', () => {
+    const facts = createDiagnosisFacts();
+    note(facts, json({ type: 'echo', original_message: { ...trigger } }));
+    note(facts, json({ type: 'echo', original_message: { ...trigger } }));
+    expect(diagnoseRun(facts)).toEqual([
+      {
+        code: 'echo',
+        message:
+          'The server sent the trigger back in the `original_message` field of `echo` frames (2 times) and no agent event: this is an echo or mock server, or one with no handler for `agent_execution` messages; check the URL, and the trigger type (--trigger).',
+      },
+    ]);
+  });
+
+  it('takes an ack or an error that quotes the trigger for an answer, not an echo', () => {
+    const facts = createDiagnosisFacts();
+    note(facts, json({ type: 'ack', received_type: 'agent_execution', original: { ...trigger } }));
+    note(facts, json({ type: 'error', message: 'no', request: { ...trigger } }));
+    expect(facts.echo.count).toBe(0);
+  });
+
+  it('explains no silence when the session failed before its trigger went out', () => {
+    const facts = createDiagnosisFacts();
+    note(facts, json({ type: 'connection_established' }));
+    expect(diagnoseRun({ ...facts, connectionFailed: true }).map((d) => d.code)).toEqual([]);
+    expect(
+      diagnoseRun({ ...facts, connectionFailed: true, triggerSent: true }).map((d) => d.code),
+    ).toEqual(['connection_only']);
+  });
+
   it('ignores sent frames', () => {
     const facts = createDiagnosisFacts();
     note(facts, { seq: 1, dir: 'out', atMs: 0, kind: 'json', data: trigger, size: 1 });
     expect(facts.framesReceived).toBe(0);
-    expect(facts.echoes).toBe(0);
+    expect(facts.echo.count).toBe(0);
   });
 });

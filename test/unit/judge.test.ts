@@ -62,6 +62,11 @@ describe('judge over hand-written transcripts', () => {
     ['flat-shape', 1, 'fmfff', 'fppppp', ['shape_drift', 'type_clobbered']],
     ['wrapped', 1, 'mmmmm', 'fsfsps', ['wrapped_events']],
     ['echo', 1, 'mmmmm', 'fsfspf', ['echo']],
+    ['echo-field', 1, 'mmmmm', 'fsfspf', ['echo']],
+    ['error-frame', 1, 'mmmmm', 'fsfsps', ['server_error']],
+    ['handshake-adopted', 0, 'ppppp', 'pppppp', []],
+    ['handshake-unanswered', 1, 'mmmmm', 'fsfspf', ['handshake_required']],
+    ['handshake-refused', 1, 'mmmmm', 'fsfsps', ['handshake_required']],
     ['ack-only', 1, 'mmmmm', 'fsfspf', ['ack_only']],
     ['connection-only', 1, 'mmmmm', 'fsfspf', ['connection_only']],
     ['agent-error', 1, 'ppmmm', 'fpfsps', ['server_error']],
@@ -160,6 +165,42 @@ describe('judge over hand-written transcripts', () => {
       .find((e) => e.type === 'tool_executing')
       ?.errors.map((e) => e.message);
     expect(executing).toContain('`data.tool_args` missing; frame has `data.parameters`');
+  });
+
+  it('takes a plain error frame for an error event under any profile: it ends the run and its text shows', () => {
+    const { judgement, verdicts } = judgeTranscript('error-frame');
+    expect(verdicts[2]).toEqual({ agentEvent: false, terminal: true });
+    expect(judgement.diagnoses[0]?.message).toContain('error: Empty message content');
+    // The canonical profile does not list `error` among its error events.
+    expect(canonicalProfile().spec.errors).not.toContain('error');
+  });
+
+  it("adopts the server's thread_id from our handshake answer, and says so", () => {
+    const { judgement } = judgeTranscript('handshake-adopted');
+    expect(judgement.handshake).toEqual({
+      threadId: 'thread_server_9e7a',
+      status: 'adopted',
+      completed: true,
+    });
+    expect(judgement.frames.sent).toBe(3);
+    expect(judgement.warnings).toEqual([]);
+  });
+
+  it('names the flag when the handshake went unanswered or a request came too early for it', () => {
+    const unanswered = judgeTranscript('handshake-unanswered').judgement;
+    expect(unanswered.handshake).toEqual({
+      threadId: 'thread_server_9e7a',
+      status: 'unanswered',
+      completed: false,
+    });
+    expect(unanswered.diagnoses[0]?.message).toMatch(
+      /^The server opened with its handshake \(handshake_response, thread_id `thread_server_9e7a`\), which was never answered \(--handshake off\).* Use --handshake auto \(the default\) or on\.$/,
+    );
+    const refused = judgeTranscript('handshake-refused').judgement;
+    expect(refused.error).toBeUndefined();
+    expect(refused.diagnoses[0]?.message).toMatch(
+      /^The server closed the connection with 1008 because a request went out before its handshake .* Use --handshake on,/,
+    );
   });
 
   it('sets the auth error from the AUTH_FAILED frame', () => {
@@ -267,6 +308,9 @@ describe('decideExit', () => {
     ['AUTH_FAILED frame', { authFailure: 'rejected', agentEvents: 0, completed: false }, 4, false],
     ['1008 before agent events', { outcome: closed(1008), agentEvents: 0, completed: false }, 4, false],
     ['1008 after agent events', { outcome: closed(1008), agentEvents: 2, completed: false }, 1, true],
+    ['1008 over a request before the handshake', { outcome: closed(1008), agentEvents: 0, completed: false, handshakeRefused: true }, 1, true],
+    ['AUTH_FAILED frame, and the handshake', { authFailure: 'rejected', agentEvents: 0, completed: false, handshakeRefused: true }, 4, false],
+    ['handshake never came (--handshake on)', { outcome: outcome('first_event_timeout', { failure: { code: 'HANDSHAKE_MISSING', message: 'none', exitCode: 1 } }), agentEvents: 0, completed: false }, 1, false],
     ['401 on upgrade', { outcome: outcome('closed', { failure: { code: 'HTTP_401', message: '401', exitCode: 4 } }), agentEvents: 0, completed: false }, 4, false],
     ['interrupted before agent events', { outcome: outcome('interrupted'), agentEvents: 0, completed: false }, 130, false],
     ['interrupted after a violation', { outcome: outcome('interrupted'), violation: true }, 130, true],

@@ -41,6 +41,7 @@ const GOOD_VALUES: Readonly<Record<string, string | boolean | string[] | Configu
   user: 'qa-user',
   auth: 'query',
   trigger: 'start_agent',
+  handshake: 'on',
   message: 'hello',
   agent: 'qa_helper',
   timeout: '20s',
@@ -85,6 +86,7 @@ describe('the option table', () => {
       token: 'WS_VALIDATE_TOKEN',
       jwtSecret: 'WS_VALIDATE_JWT_SECRET',
       e2eKey: 'E2E_OAUTH_SIMULATION_KEY',
+      handshake: 'WS_VALIDATE_HANDSHAKE',
     });
   });
 
@@ -95,6 +97,7 @@ describe('the option table', () => {
     expect(defaultOf('grace')).toBe(300);
     expect(defaultOf('maxFrameSize')).toBe(16 * 1024 * 1024);
     expect(defaultOf('auth')).toBe('header');
+    expect(defaultOf('handshake')).toBe('auto');
     expect(defaultOf('retries')).toBe(0);
     expect(defaultOf('minPassRate')).toBe(1);
     expect(defaultOf('user')).toBe('ws-validate-user');
@@ -263,6 +266,7 @@ describe('types derived from the table', () => {
       user?: string;
       auth?: string;
       trigger?: string;
+      handshake?: string;
       message?: string;
       agent?: string;
       timeout?: string;
@@ -301,6 +305,7 @@ describe('types derived from the table', () => {
       user?: string;
       auth?: string;
       trigger?: string;
+      handshake?: string;
       message?: string;
       agent?: string;
       timeout?: string;

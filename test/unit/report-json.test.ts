@@ -22,13 +22,20 @@ describe('renderJson', () => {
     expect(JSON.parse(renderJson(report))).toEqual(report);
   });
 
-  it('writes the top-level keys in the fixed order, error last when present', () => {
-    expect(Object.keys(JSON.parse(renderJson(loadReport('auth-error'))) as object)).toEqual([
-      ...JSON_REPORT_KEYS,
-    ]);
-    expect(Object.keys(JSON.parse(renderJson(loadReport('fail'))) as object)).toEqual(
-      JSON_REPORT_KEYS.filter((key) => key !== 'error'),
+  it('writes the top-level keys in the fixed order, handshake and error when present', () => {
+    expect(Object.keys(JSON.parse(renderJson(loadReport('auth-error'))) as object)).toEqual(
+      JSON_REPORT_KEYS.filter((key) => key !== 'handshake'),
     );
+    expect(Object.keys(JSON.parse(renderJson(loadReport('fail'))) as object)).toEqual(
+      JSON_REPORT_KEYS.filter((key) => key !== 'error' && key !== 'handshake'),
+    );
+    const handshake = { completed: true, status: 'adopted', threadId: 'thread_9' } as const;
+    const out = JSON.parse(renderJson({ ...loadReport('pass'), handshake })) as Record<
+      string,
+      object
+    >;
+    expect(Object.keys(out).slice(3, 6)).toEqual(['target', 'trigger', 'handshake']);
+    expect(Object.keys(out.handshake ?? {})).toEqual(['threadId', 'status', 'completed']);
   });
 
   it('orders the keys of nested objects', () => {

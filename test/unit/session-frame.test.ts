@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrame, readCloseReason, toBuffer, triggerFrame } from '../../src/session/frame.js';
+import { parseFrame, readCloseReason, sentFrame, toBuffer } from '../../src/session/frame.js';
 
 describe('frame records', () => {
-  it('records the trigger as sent: members that JSON drops are gone, size in bytes', () => {
+  it('records a sent frame as sent: members that JSON drops are gone, size in bytes', () => {
     const text = JSON.stringify({ type: 'chat', message: 'héllo', extra: undefined });
-    expect(triggerFrame(1, text)).toEqual({
+    expect(sentFrame(1, 0, text)).toEqual({
       seq: 1,
       dir: 'out',
       atMs: 0,

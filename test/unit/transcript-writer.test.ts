@@ -58,6 +58,7 @@ describe('createTranscriptWriter', () => {
       { seq: 4, dir: 'in', atMs: 9, kind: 'binary', data: Buffer.from([0, 1, 2, 255]), size: 4 },
       { seq: 5, dir: 'in', atMs: 12, kind: 'json', data: big, size: bigSize },
       { seq: 6, dir: 'in', atMs: null, kind: 'json', data: null, size: 4 },
+      { seq: 7, dir: 'in', atMs: 14, kind: 'text', text: '{"\ufffd}', notUtf8: true, size: 4 },
     ];
     const outcome: SessionOutcome = {
       reason: 'dropped',
@@ -78,7 +79,15 @@ describe('createTranscriptWriter', () => {
     });
     expect(entries.at(-1)).toEqual({ kind: 'end', outcome });
     const read = framesOf(entries);
-    expect(read.map((entry) => entry.truncated)).toEqual([false, false, false, false, true, false]);
+    expect(read.map((entry) => entry.truncated)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
     expect(read[0]?.frame).toEqual(frames[0]);
     expect(read[1]?.frame).toEqual(frames[1]);
     expect(read[2]?.frame).toEqual(frames[2]);
@@ -90,6 +99,9 @@ describe('createTranscriptWriter', () => {
     expect(truncated?.text).toBe(JSON.stringify(big).slice(0, truncated?.text?.length));
     expect(truncated?.text?.length).toBeGreaterThan(500);
     expect(read[5]?.frame).toEqual(frames[5]);
+    // A text frame that was not UTF-8 stays one, for check to say so as the live run did.
+    expect(read[6]?.frame).toEqual(frames[6]);
+    expect(read[2]?.frame.notUtf8).toBeUndefined();
   });
 
   it('writes the documented line shapes', async () => {

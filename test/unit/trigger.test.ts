@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/shared/errors.js';
-import { buildNamedTrigger, buildRunTrigger, buildTemplateTrigger } from '../../src/run/trigger.js';
+import {
+  buildNamedTrigger,
+  buildRunTrigger,
+  buildTemplateTrigger,
+  withThreadId,
+} from '../../src/run/trigger.js';
 import { isNamedTrigger } from '../../src/settings/parse.js';
 import { canonicalProfile } from '../helpers/profiles.js';
 
@@ -33,9 +38,17 @@ describe('named triggers', () => {
       payload: { user_request: values.message, thread_id: 'thread-1' },
     });
   });
-  it('user_message carries the request under payload.text', () => {
+  it('user_message carries the request as payload.content, what the servers read, and as payload.text', () => {
     const { frame } = buildNamedTrigger('user_message', values);
-    expect(frame).toMatchObject({ type: 'user_message', payload: { text: values.message } });
+    expect(frame).toEqual({
+      type: 'user_message',
+      payload: {
+        content: values.message,
+        text: values.message,
+        thread_id: 'thread-1',
+        run_id: 'run-1',
+      },
+    });
   });
   it.each([
     ['agent_execution', true],
@@ -99,5 +112,34 @@ describe('profile triggers', () => {
       messages: [{ id: 'id-1' }, { id: 'id-2' }],
     });
     expect(built.info.type).toBe('(none)');
+  });
+});
+
+describe('the trigger after a handshake', () => {
+  it("carries the server's thread_id wherever the trigger had ours, and nothing else changes", () => {
+    const ours = '7f1c3a52-thread';
+    const sent = {
+      type: 'chat',
+      thread_id: ours,
+      payload: { thread: ours, label: `thread-${ours}`, run_id: 'run-1', n: 3, list: [ours, null] },
+    };
+    expect(withThreadId(sent, ours, 'thread_server')).toEqual({
+      type: 'chat',
+      thread_id: 'thread_server',
+      payload: {
+        thread: 'thread_server',
+        label: 'thread-thread_server',
+        run_id: 'run-1',
+        n: 3,
+        list: ['thread_server', null],
+      },
+    });
+    expect(sent.thread_id).toBe(ours);
+  });
+
+  it('keeps a template member named __proto__ a member', () => {
+    const sent = JSON.parse('{"type":"chat","__proto__":{"thread_id":"t-1"}}') as unknown;
+    const again = withThreadId(sent, 't-1', 't-2');
+    expect(JSON.stringify(again)).toBe('{"type":"chat","__proto__":{"thread_id":"t-2"}}');
   });
 });
