@@ -30,6 +30,24 @@ describe('renderHuman', () => {
     expect(renderHuman(report, { chalk: coloured })).toContain(ANSI);
   });
 
+  it.each([
+    [
+      { threadId: 'thread_s1', status: 'adopted', completed: true },
+      "handshake answered; the run took the server's thread_id thread_s1 (handshake_complete received)",
+    ],
+    [
+      { threadId: 'thread_s1', status: 'adopted', completed: false },
+      "handshake answered; the run took the server's thread_id thread_s1 (no handshake_complete)",
+    ],
+    [
+      { threadId: 'thread_\u001b[2Js1', status: 'unanswered', completed: false },
+      'handshake the server sent handshake_response (thread_id thread_\\u001b[2Js1); not answered (--handshake off)',
+    ],
+  ] as const)('says under the header what became of the handshake: %o', (handshake, line) => {
+    const lines = renderHuman({ ...loadReport('pass'), handshake }, { chalk: plain }).split('\n');
+    expect(lines[2]).toBe(line);
+  });
+
   it('differs from the plain output only by colour codes', () => {
     const report = loadReport('fail');
     // eslint-disable-next-line no-control-regex
