@@ -1,9 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '../../src/api/validate.js';
 import type { RunReport } from '../../src/contract/run-report.js';
+import { buildReportSchema } from '../../src/report/report-schema.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { runCli, warmUpCli } from '../helpers/cli.js';
 import {
@@ -94,6 +97,23 @@ async function recordedTypes(path: string): Promise<string[]> {
 }
 
 const codes = (report: RunReport): string[] => report.diagnoses.map((d) => d.code);
+
+// ajv-formats is CommonJS: its default export is the plugin under Node's ESM interop.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+addFormats(ajv);
+const validateReport = ajv.compile(buildReportSchema());
+
+describe('the report of a run with a handshake', () => {
+  it.each([
+    ['answered', ['--url', 'WITH']],
+    ['unanswered', ['--url', 'WITH', '--handshake', 'off']],
+    ['never started', ['--url', 'WITH?scenario=handshake_never', '--handshake', 'on']],
+  ])('conforms to report.schema.json: %s', async (_name, args) => {
+    const { report } = await run(args.map((arg) => arg.replace('WITH', withHandshake.url)));
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+  });
+});
 
 describe('--handshake auto (the default)', () => {
   it("answers the server's handshake, sends the trigger again with its thread_id and passes; check agrees", async () => {
