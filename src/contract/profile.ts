@@ -5,7 +5,13 @@
 export const PROFILE_FORMAT = 1;
 
 /** The built-in profiles, in the order `--profile all` lists them. */
-export const BUILT_IN_PROFILES: readonly string[] = ['canonical', 'bridge', 'flat', 'frontend'];
+export const BUILT_IN_PROFILES: readonly string[] = [
+  'canonical',
+  'bridge',
+  'flat',
+  'frontend',
+  'ag-ui',
+];
 
 /** The profile judged when none is selected. */
 export const DEFAULT_PROFILE = 'canonical';

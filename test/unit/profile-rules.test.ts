@@ -73,7 +73,7 @@ describe('the six rules over a profile other than canonical', () => {
     const judgement = judge(HAPPY);
     expect(judgement.exitCode).toBe(0);
     expect(judgement.rules.map((r) => `${r.id} ${r.message}`)).toEqual([
-      'presence all two required events arrived',
+      'presence both required events arrived',
       'order RUN_STARTED came first and RUN_FINISHED last',
       'single_terminal RUN_FINISHED arrived once',
       'tool_pairing 1 text message call(s) paired by messageId; 1 tool call(s) paired by toolCallId',

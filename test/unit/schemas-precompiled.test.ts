@@ -41,6 +41,7 @@ async function exampleFrames(): Promise<unknown[]> {
     'flat-shape-run',
     'suite-flat-run',
     'frontend-shape-run',
+    'ag-ui-run',
     'wrapped-run',
     'infrastructure-frames',
   ]) {

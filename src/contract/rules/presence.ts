@@ -29,7 +29,11 @@ export function trackPresence(spec: Pick<ProfileSpec, 'required'>): RuleTracker 
       const missing = spec.required.filter((type) => !seen.has(type));
       const total = spec.required.length;
       const all =
-        total === 1 ? 'the required event' : `all ${NUMBER_WORDS[total] ?? total} required events`;
+        total === 1
+          ? 'the required event'
+          : total === 2
+            ? 'both required events'
+            : `all ${NUMBER_WORDS[total] ?? total} required events`;
       return missing.length === 0
         ? { id: 'presence', status: 'pass', message: `${all} arrived` }
         : {
