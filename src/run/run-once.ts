@@ -9,18 +9,15 @@ import { isSecretHeaderName, urlCredentials } from '../shared/redact.js';
 import { prepareTunnels, type OpenTunnel, type ProxyRoute } from '../shared/proxy-tunnel.js';
 import type { Trust } from '../shared/trust.js';
 import { capBudgets, type RunSettings } from '../settings/resolve.js';
-import { parseScenario } from '../settings/parse.js';
 import { attemptRun, userName } from './attempt.js';
+import { startEmbeddedServer } from './embedded.js';
 import { buildRunTrigger, templateWarnings, type BuiltTrigger } from './trigger.js';
 import { chooseTrigger } from './trigger-source.js';
 import { builtInCandidates } from './shape-match.js';
 import type { RunDeps, RunResult, Target } from './types.js';
 
-const EMBEDDED_STEP_DELAY_MS = 100;
-
 /** Loads the schemas, starts the embedded server when asked, and prepares token minting. */
 export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<Target> {
-  const scenario = settings.scenario === null ? null : parseScenario(settings.scenario);
   await refuseDirectories(settings.reports.map((r) => r.path));
   await refuseSharedFiles([...settings.reports.map((r) => r.path), settings.record ?? []].flat());
   const profiles = await loadProfiles(selectProfilesOrDefault(settings.profiles), {
@@ -50,16 +47,11 @@ export async function openTarget(settings: RunSettings, deps: RunDeps): Promise<
   let source = settings.token;
   let close = (): Promise<void> => Promise.resolve();
   if (settings.embedded) {
-    const { startReferenceServer, generateSecret } = await import('../server/index.js');
-    const secret = generateSecret();
-    deps.addSecret(secret);
-    const server = await startReferenceServer({
-      jwtSecret: secret,
-      stepDelayMs: EMBEDDED_STEP_DELAY_MS,
-      ...(scenario === null ? {} : { scenario }),
-    });
+    const first = profiles[0];
+    if (first === undefined) throw new Error('a run needs at least one profile');
+    const server = await startEmbeddedServer(first, settings.scenario, (s) => deps.addSecret(s));
     url = server.url;
-    source = { kind: 'mint', secret, origin: 'the embedded server' };
+    source = { kind: 'mint', secret: server.secret, origin: 'the embedded server' };
     close = () => server.close();
   }
   if (url === null) throw new Error('no URL for a non-embedded target');

@@ -2,7 +2,13 @@ import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { UsageError } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact.js';
 import { shaped } from './option-row.js';
-import { isScenarioName, SCENARIOS, type ScenarioName } from '../server/scenarios.js';
+import type { AgUiScenarioName } from '../server/ag-ui/scenarios.js';
+import {
+  scenariosOf,
+  SERVER_PROTOCOLS,
+  type ScenarioName,
+  type ServerProtocol,
+} from '../server/scenarios.js';
 import { HANDSHAKE_MODES, type HandshakeMode } from '../session/handshake.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -208,10 +214,45 @@ export function parseOrigin(text: string, source = '--origin'): string {
   return url.origin;
 }
 
-/** Checks a reference-server scenario name (`--scenario`). */
-export function parseScenario(text: string): ScenarioName {
-  if (isScenarioName(text)) return text;
+/**
+ * Checks that `--scenario` names a scenario of the reference server in one of its protocols; which
+ * protocol the embedded server speaks is known only once the profiles are (see `parseProtocolScenario`).
+ */
+export function parseScenario(text: string): string {
+  if (SERVER_PROTOCOLS.some((protocol) => scenarioNames(protocol).includes(text))) return text;
   throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${text}"`, {
-    hint: `use one of ${SCENARIOS.map((s) => s.name).join(', ')} (see ws-validate serve --help)`,
+    hint: `use one of ${scenarioNames('netra').join(', ')}; with --profile ag-ui one of ${scenarioNames('ag-ui').join(', ')} (see ws-validate serve --help)`,
   });
+}
+
+/** How a scenario of the wrong protocol is explained: why the server speaks this one, how to get the other. */
+export interface ScenarioContext {
+  /** Appended to the error, e.g. ` (with --profile ag-ui the embedded server speaks ag-ui)`. */
+  why?: string;
+  /** What to give for the server to speak `protocol`, e.g. `--protocol ag-ui`. */
+  switchTo?: (protocol: ServerProtocol) => string;
+}
+
+/** Checks that `text` names a scenario of the reference server speaking `protocol`. */
+export function parseProtocolScenario(
+  text: string,
+  protocol: ServerProtocol,
+  context: ScenarioContext = {},
+): ScenarioName | AgUiScenarioName {
+  const names = scenarioNames(protocol);
+  if (names.includes(text)) return text as ScenarioName | AgUiScenarioName;
+  const other = SERVER_PROTOCOLS.find((p) => p !== protocol && scenarioNames(p).includes(text));
+  const instead =
+    other === undefined || context.switchTo === undefined
+      ? ''
+      : `; "${text}" is a scenario of ${other}: ${context.switchTo(other)}`;
+  throw new UsageError(
+    'UNKNOWN_SCENARIO',
+    `--scenario: unknown ${protocol} scenario "${text}"${context.why ?? ''}`,
+    { hint: `use one of ${names.join(', ')} (see ws-validate serve --help)${instead}` },
+  );
+}
+
+function scenarioNames(protocol: ServerProtocol): string[] {
+  return scenariosOf(protocol).map((scenario) => scenario.name);
 }

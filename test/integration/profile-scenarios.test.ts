@@ -7,13 +7,17 @@ import { runCli } from '../helpers/cli.js';
 import { startWsFaultServer, type FaultServer } from '../helpers/fault-servers.js';
 
 // Each built-in profile has a reference-server scenario that passes it and fails the others, all
-// judged in one run with --profile all.
+// judged in one run. The first profile chooses the embedded server's protocol, so ag-ui's scenario
+// is judged with ag-ui first (AG-UI), the others with --profile all (netra).
 const SCENARIO_OF: Record<string, string> = {
   canonical: 'happy',
   bridge: 'bridge_shape',
   flat: 'suite_flat',
   frontend: 'frontend_shape',
+  'ag-ui': 'happy',
 };
+const NETRA_PROFILES = ['canonical', 'bridge', 'flat', 'frontend', 'ag-ui'];
+const AG_UI_FIRST = ['ag-ui', 'canonical', 'bridge', 'flat', 'frontend'];
 
 const quick = ['--grace', '50ms', '--timeout', '10s'];
 
@@ -26,9 +30,11 @@ describe.concurrent('the built-in profiles against the reference server', () => 
   it.each(Object.entries(SCENARIO_OF))(
     '%s: its scenario (%s) passes it and fails every other profile, in one run',
     async (profile, scenario) => {
-      const { code, report } = await run('--scenario', scenario, '--profile', 'all');
+      const order = profile === 'ag-ui' ? AG_UI_FIRST : NETRA_PROFILES;
+      const selection = profile === 'ag-ui' ? AG_UI_FIRST.join(',') : 'all';
+      const { code, report } = await run('--scenario', scenario, '--profile', selection);
       expect(report.profiles.map((p) => [p.name, p.exitCode])).toEqual(
-        Object.keys(SCENARIO_OF).map((name) => [name, name === profile ? 0 : 1]),
+        order.map((name) => [name, name === profile ? 0 : 1]),
       );
       // The worst profile decides the exit; the first one's judgement stays at the top.
       expect(code).toBe(1);
@@ -59,6 +65,70 @@ describe.concurrent('the built-in profiles against the reference server', () => 
       'canonical',
     );
     expect(code).toBe(0);
+  });
+});
+
+describe.concurrent('--env embedded --profile ag-ui: the AG-UI server and its scenarios', () => {
+  it('passes without --scenario: RUN_STARTED, the step, the message and the tool call, RUN_FINISHED', async () => {
+    const { code, report } = await run('--profile', 'ag-ui');
+    expect(code, JSON.stringify(report.rules)).toBe(0);
+    expect(report.trigger.type).toBe('(none)');
+    expect(report.events.map((e) => e.type)).toEqual([
+      'RUN_STARTED',
+      'RUN_FINISHED',
+      'STEP_STARTED',
+      'TEXT_MESSAGE_START',
+      'TEXT_MESSAGE_CONTENT',
+      'TEXT_MESSAGE_END',
+      'TOOL_CALL_START',
+      'TOOL_CALL_ARGS',
+      'TOOL_CALL_END',
+      'TOOL_CALL_RESULT',
+      'STEP_FINISHED',
+    ]);
+    expect(report.rules.find((r) => r.id === 'run_scope')?.status).toBe('pass');
+  });
+
+  // Each fault scenario breaks one thing, and the rule that says so fails.
+  it.each([
+    ['unclosed_tool', ['tool_pairing'], /1 TOOL_CALL_START never closed by a TOOL_CALL_END/],
+    ['content_after_end', ['tool_pairing'], /1 event\(s\) outside an open TEXT_MESSAGE_START/],
+    ['no_finished', ['presence', 'single_terminal'], /never arrived for this run: RUN_FINISHED/],
+    ['run_error', ['presence', 'single_terminal', 'tool_pairing'], /RUN_FINISHED/],
+    ['mismatched_ids', ['tool_pairing'], /1 TOOL_CALL_END without an open TOOL_CALL_START/],
+    ['after_finished', ['order', 'tool_pairing'], /STEP_STARTED \(frame #\d+\) arrived after/],
+  ])('fails %s on %j', async (scenario, failing, message) => {
+    // The default grace: after_finished sends its straggler one step (100 ms) after RUN_FINISHED.
+    const { code, report } = await run(
+      '--profile',
+      'ag-ui',
+      '--scenario',
+      scenario,
+      '--grace',
+      '300ms',
+    );
+    expect(code).toBe(1);
+    const failed = report.rules.filter((r) => r.status === 'fail');
+    expect(failed.map((r) => r.id)).toEqual(failing);
+    expect(failed[0]?.message).toMatch(message);
+  });
+
+  it('says RUN_ERROR failed the run', async () => {
+    const { report } = await run('--profile', 'ag-ui', '--scenario', 'run_error');
+    expect(report.diagnoses.map((d) => d.code)).toContain('server_error');
+  });
+
+  it('takes only AG-UI scenarios, and says how to get the other server', async () => {
+    const result = await runCli(['--env', 'embedded', '--profile', 'ag-ui', '--scenario', 'drop']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: --scenario: unknown ag-ui scenario "drop" \(the embedded server speaks ag-ui for the profile ag-ui\)\nhint: use one of happy, unclosed_tool, .*"drop" is a scenario of netra: give --profile canonical first\n$/,
+    );
+    const netra = await runCli(['--env', 'embedded', '--scenario', 'unclosed_tool']);
+    expect(netra.code).toBe(2);
+    expect(netra.stderr).toContain(
+      '"unclosed_tool" is a scenario of ag-ui: give --profile ag-ui first',
+    );
   });
 });
 

@@ -20,7 +20,6 @@ import {
   type RunFlags,
 } from '../../src/settings/options.js';
 import type { ReportTarget } from '../../src/settings/parse.js';
-import type { ScenarioName } from '../../src/server/scenarios.js';
 import { SECRET_ENV_VARS, SECRET_FLAGS, secretsIn } from '../../src/cli/secrets.js';
 import { runCli } from '../helpers/cli.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -252,7 +251,7 @@ describe('types derived from the table', () => {
       url?: string;
       config?: string;
       confirmProduction?: boolean;
-      scenario?: ScenarioName;
+      scenario?: string;
       ca?: string;
       insecure?: boolean;
       header?: GivenHeader[];
