@@ -13,6 +13,9 @@ export const BUILT_IN_PROFILES: readonly string[] = [
   'ag-ui',
 ];
 
+/** The word that selects every built-in profile. */
+export const ALL_PROFILES = 'all';
+
 /** The profile judged when none is selected. */
 export const DEFAULT_PROFILE = 'canonical';
 

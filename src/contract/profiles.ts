@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import {
+  ALL_PROFILES,
   BUILT_IN_PROFILES,
   DEFAULT_PROFILE,
   describeProfile,
@@ -15,8 +16,7 @@ import { builtInProfileDir, loadSchemas } from './schemas.js';
 /** The file of a profile folder that defines it. */
 export const PROFILE_FILE = 'profile.json';
 
-/** The word that selects every built-in profile. */
-export const ALL_PROFILES = 'all';
+export { ALL_PROFILES } from './profile.js';
 
 /** A profile as selected: a built-in's name, or the absolute path of a folder. */
 export type ProfileRef = { kind: 'built-in'; name: string } | { kind: 'folder'; dir: string };

@@ -1,3 +1,4 @@
+import { ALL_PROFILES, BUILT_IN_PROFILES } from '../contract/profile.js';
 import { HANDSHAKE_MODES } from '../session/handshake.js';
 import {
   NAMED_TRIGGERS,
@@ -97,7 +98,7 @@ export const RUN_ROWS = [
   {
     key: 'profile',
     flags: '--profile <name|dir>',
-    help: 'contract profile: canonical, bridge, flat, frontend, all, a profile folder, or a comma list',
+    help: `contract profile: ${[...BUILT_IN_PROFILES, ALL_PROFILES].join(', ')}, a profile folder, or a comma list`,
     group: 'Contract',
     helpDefault: 'canonical',
     repeatable: true,
