@@ -31,6 +31,7 @@ import {
 import { createRedactor } from '../shared/redact.js';
 import { scenariosOf, SERVER_PROTOCOLS } from '../server/scenarios.js';
 import { SERVE_OPTIONS, type ServeFlags } from '../settings/serve-options.js';
+import { EXPORT_OPTIONS, type ExportFlags } from '../settings/export-options.js';
 
 function addOptions(command: Command, rows: readonly FlagOption[]): Command {
   for (const row of rows) {
@@ -164,6 +165,26 @@ export function buildProgram(
   ).action(async (name: string, _flags: ProfilesFlags, command: Command) => {
     const { showProfileCommand } = await import('./commands/profiles.js');
     result.code = await showProfileCommand(name, mergedOptions(command), io);
+  });
+
+  const exporter = program
+    .command('export')
+    .description('write the contract of a profile in another format (asyncapi)')
+    .action(() => {
+      throw new UsageError('EXPORT_NEEDS_FORMAT', 'export needs the format to write', {
+        hint: 'ws-validate export asyncapi [--profile name] [-o file]',
+      });
+    });
+  addOptions(
+    exporter
+      .command('asyncapi')
+      .description(
+        'an AsyncAPI 3.0 document of a profile: YAML on stdout, JSON when --output ends in .json',
+      ),
+    EXPORT_OPTIONS,
+  ).action(async (flags: ExportFlags) => {
+    const { exportAsyncApiCommand } = await import('./commands/export.js');
+    result.code = await exportAsyncApiCommand(flags, io);
   });
 
   addOptions(
