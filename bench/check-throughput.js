@@ -26,7 +26,7 @@ import {
 } from './support.js';
 
 const TARGET_RATIO = 0.9;
-// Every built-in profile judges each frame: four judges and four validations per frame.
+// Every built-in profile judges each frame: five judges and five validations per frame.
 const TARGET_RATIO_ALL = 0.4;
 const TARGET_RSS_MB = 150;
 
