@@ -103,6 +103,7 @@ describe('selecting profiles', () => {
       { kind: 'built-in', name: 'bridge' },
       { kind: 'built-in', name: 'flat' },
       { kind: 'built-in', name: 'frontend' },
+      { kind: 'built-in', name: 'ag-ui' },
       { kind: 'folder', dir: '/cfg/theirs' },
     ]);
   });
