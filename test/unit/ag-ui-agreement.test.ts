@@ -185,6 +185,17 @@ describe('the deliberate differences, one example each', () => {
     expect(wsValidatePasses(events)).toBe(false);
   });
 
+  // Not among the generated sequences, which malform only fields; shown here.
+  it('an unknown member of a union: AG-UI drops it (with a warning) and passes, ws-validate fails its schema', () => {
+    const events: AgUiEvent[] = [
+      started,
+      { type: 'MESSAGES_SNAPSHOT', messages: [{ id: 'm1', role: 'robot', content: 'beep' }] },
+      finished,
+    ];
+    expect(agUiError(events)).toBeNull();
+    expect(wsValidatePasses(events)).toBe(false);
+  });
+
   it(`${UNPAIRED}: AG-UI fails a reasoning message never started, ws-validate passes it`, () => {
     const events: AgUiEvent[] = [
       started,
