@@ -80,6 +80,10 @@ describe('the packed tarball', () => {
       'profiles/canonical/profile.json',
       'profiles/canonical/agent_started.schema.json',
       'profiles/canonical/defs/envelope.schema.json',
+      'dist/contract-ag-ui.cjs',
+      'profiles/ag-ui/profile.json',
+      'profiles/ag-ui/RUN_STARTED.schema.json',
+      'profiles/ag-ui/defs/Message.schema.json',
     ]) {
       expect(files, needed).toContain(needed);
     }
@@ -95,6 +99,25 @@ describe('the packed tarball', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^PASS/m);
     expect(run.code).toBe(0);
+  });
+
+  it('judges the embedded AG-UI server with the ag-ui profile, and exports it as AsyncAPI', async () => {
+    const run = await exec('npx', ['ws-validate', '--env', 'embedded', '--profile', 'ag-ui'], {
+      cwd: project,
+      env,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^PASS/m);
+    expect(run.code).toBe(0);
+    const exported = await execOk(
+      'npx',
+      ['ws-validate', 'export', 'asyncapi', '--profile', 'ag-ui'],
+      {
+        cwd: project,
+        env,
+      },
+    );
+    expect(exported.stdout).toMatch(/^asyncapi: 3\.0\.0\n/);
   });
 
   it('is importable, with the API the README names', async () => {
