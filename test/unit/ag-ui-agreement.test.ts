@@ -196,6 +196,16 @@ describe('the deliberate differences, one example each', () => {
     expect(wsValidatePasses(events)).toBe(false);
   });
 
+  it('a plain error frame: AG-UI drops it (no AG-UI type) and passes, ws-validate fails the run as under every profile', () => {
+    const events: AgUiEvent[] = [
+      started,
+      { type: 'error', message: 'Empty message content' },
+      finished,
+    ];
+    expect(agUiError(events)).toBeNull();
+    expect(wsValidatePasses(events)).toBe(false);
+  });
+
   it(`${UNPAIRED}: AG-UI fails a reasoning message never started, ws-validate passes it`, () => {
     const events: AgUiEvent[] = [
       started,
