@@ -1,5 +1,11 @@
 import { UsageError } from '../shared/errors.js';
-import { PROFILE_FORMAT, type PairSpec, type ProfileSpec, type RunScopeSpec } from './profile.js';
+import {
+  PROFILE_FORMAT,
+  runEventNames,
+  type PairSpec,
+  type ProfileSpec,
+  type RunScopeSpec,
+} from './profile.js';
 
 const FIELDS = [
   'profile',
@@ -164,14 +170,7 @@ function readRunScope(value: unknown, fail: Fail): RunScopeSpec {
 
 // An error event ends the run with a failure; it cannot also be an event the run is made of.
 function refuseErrorsInTheRun(spec: ProfileSpec, fail: Fail): void {
-  const runEvents = new Set([
-    ...spec.required,
-    ...spec.events,
-    ...spec.first,
-    ...spec.terminal,
-    ...spec.once,
-    ...spec.pairs.flatMap((pair) => [pair.open, pair.close, ...pair.inside]),
-  ]);
+  const runEvents = new Set(runEventNames(spec));
   const both = spec.errors.find((type) => runEvents.has(type));
   if (both !== undefined) {
     fail('"errors"', `names ${both}, which is also one of the run's events`);

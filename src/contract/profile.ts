@@ -91,8 +91,8 @@ export interface ContractProfile {
   typePath: readonly string[];
 }
 
-/** Every event type a profile names: its run events and its error events, in declaration order. */
-export function namedEvents(spec: ProfileSpec): string[] {
+/** The event types a run of the profile is made of, in declaration order: every type it names but its errors. */
+export function runEventNames(spec: ProfileSpec): string[] {
   const all = [
     ...spec.required,
     ...spec.events,
@@ -100,9 +100,13 @@ export function namedEvents(spec: ProfileSpec): string[] {
     ...spec.terminal,
     ...spec.once,
     ...spec.pairs.flatMap((pair) => [pair.open, pair.close, ...pair.inside]),
-    ...spec.errors,
   ];
   return [...new Set(all)];
+}
+
+/** Every event type a profile names: its run events and its error events, in declaration order. */
+export function namedEvents(spec: ProfileSpec): string[] {
+  return [...new Set([...runEventNames(spec), ...spec.errors])];
 }
 
 /** Builds the per-type lookups of a profile. */
