@@ -87,7 +87,7 @@ export type TriggerSource =
     };
 
 // Trigger type shown for a trigger that has no `type` field.
-const UNTYPED_TRIGGER = '(none)';
+const UNTYPED_TRIGGER = '(no type field)';
 
 /** Fills a JSON trigger template's `{{placeholders}}` (`{{uuid}}` a fresh id at each one) and checks the result has a `type` when required. */
 export function buildTemplateTrigger(

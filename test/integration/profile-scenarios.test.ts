@@ -72,7 +72,7 @@ describe.concurrent('--env embedded --profile ag-ui: the AG-UI server and its sc
   it('passes without --scenario: RUN_STARTED, the step, the message and the tool call, RUN_FINISHED', async () => {
     const { code, report } = await run('--profile', 'ag-ui');
     expect(code, JSON.stringify(report.rules)).toBe(0);
-    expect(report.trigger.type).toBe('(none)');
+    expect(report.trigger.type).toBe('(no type field)');
     expect(report.events.map((e) => e.type)).toEqual([
       'RUN_STARTED',
       'RUN_FINISHED',
@@ -241,7 +241,7 @@ describe('a profile folder written by hand', () => {
   it('passes a server that keeps the protocol', async () => {
     const { code, report } = await judge(server.url);
     expect(code, JSON.stringify(report.rules)).toBe(0);
-    expect(report.trigger.type).toBe('(none)');
+    expect(report.trigger.type).toBe('(no type field)');
     expect(
       report.events.map((e) => `${e.type} ${e.status}${e.optional ? ' (optional)' : ''}`),
     ).toEqual([
@@ -252,7 +252,7 @@ describe('a profile folder written by hand', () => {
       'batch_end pass (optional)',
     ]);
     expect(report.rules.find((r) => r.id === 'tool_pairing')?.message).toBe(
-      '1 batch call(s) paired by batch',
+      '1 batch bracket(s) paired by batch',
     );
   });
 

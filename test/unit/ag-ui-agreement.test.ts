@@ -36,7 +36,7 @@ function wsValidatePasses(events: readonly AgUiEvent[]): boolean {
   const judge = createJudge({
     profile,
     checker: profile.checker,
-    trigger: { type: '(none)', thread_id: RUN_IDS.threadId, run_id: RUN_IDS.runId },
+    trigger: { type: '(no type field)', thread_id: RUN_IDS.threadId, run_id: RUN_IDS.runId },
     budgets: null,
   });
   events.forEach((data, i) => {

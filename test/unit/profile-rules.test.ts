@@ -39,7 +39,7 @@ const acceptAll: FrameChecker = {
 function judge(events: string, spec: ProfileSpec = SPEC): Judgement {
   const judgeRun = createJudge({
     profile: describeProfile(spec),
-    trigger: { type: '(none)', thread_id: 'T', run_id: 'R' },
+    trigger: { type: '(no type field)', thread_id: 'T', run_id: 'R' },
     checker: acceptAll,
     budgets: null,
   });
@@ -76,7 +76,7 @@ describe('the six rules over a profile other than canonical', () => {
       'presence both required events arrived',
       'order RUN_STARTED came first and RUN_FINISHED last',
       'single_terminal RUN_FINISHED arrived once',
-      'tool_pairing 1 text message call(s) paired by messageId; 1 tool call(s) paired by toolCallId',
+      'tool_pairing 1 text message bracket(s) paired by messageId; 1 tool call(s) paired by toolCallId',
       'run_scope no events of other runs',
       'time_budget time budgets are not judged without arrival times',
     ]);

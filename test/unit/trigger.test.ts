@@ -111,7 +111,7 @@ describe('profile triggers', () => {
       threadId: 'thread-1',
       messages: [{ id: 'id-1' }, { id: 'id-2' }],
     });
-    expect(built.info.type).toBe('(none)');
+    expect(built.info.type).toBe('(no type field)');
   });
 });
 

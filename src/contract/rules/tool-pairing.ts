@@ -58,7 +58,8 @@ function problemsOf(pair: PairState): string[] {
 
 function passOf(pair: PairState): string {
   const key = chosenKey(pair);
-  const noun = pair.label.endsWith('call') ? `${pair.label}(s)` : `${pair.label} call(s)`;
+  // A tool's open and close make a call; other pairs (a text message, a step) are brackets.
+  const noun = /\btool( call)?$/.test(pair.label) ? 'tool call(s)' : `${pair.label} bracket(s)`;
   const first = pair.keys[0]?.key.label ?? key.key.label;
   const why = key === pair.keys[0] ? '' : ` (not every ${pair.label} event carries a ${first})`;
   return `${key.calls} ${noun} paired by ${key.key.label}${why}`;
