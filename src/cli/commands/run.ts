@@ -1,22 +1,18 @@
 import { Chalk } from 'chalk';
 import { v4 as uuidv4 } from 'uuid';
 import { secretsOf } from '../secrets.js';
-import { type CliIo } from '../io.js';
 import { loadConfig } from '../../settings/config-file.js';
-import { stringifySafely, truncateText } from '../../shared/fields.js';
-import { escapeControl } from '../../shared/printable.js';
 import { emitAggregateReport, emitRunReport, type EmitOptions } from '../../report/emit.js';
+import { describeFrame } from '../../report/frame-line.js';
 import { WsValidateError } from '../../shared/errors.js';
 import type { FrameRecord } from '../../contract/frames.js';
-import { colorLevel, createOutput, spinnerAllowed, type Output } from '../io.js';
+import { colorLevel, createOutput, spinnerAllowed, type CliIo, type Output } from '../io.js';
 import { openTarget, runOnce } from '../../run/run-once.js';
 import type { RunDeps } from '../../run/types.js';
 import { runMany } from '../../run/run-many.js';
 import type { RunFlags } from '../../settings/options.js';
 import { resolveRunSettings, type RunSettings } from '../../settings/resolve.js';
 import { startSpinner } from '../spinner.js';
-
-const VERBOSE_FRAME_CHARS = 400;
 
 /** `ws-validate [run]`: validates one environment and returns the exit code. */
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
@@ -104,28 +100,4 @@ function createDeps(io: CliIo, out: Output, settings: RunSettings): RunDeps {
         }
       : {}),
   };
-}
-
-/**
- * One line per frame for --verbose: direction, sequence, arrival time and the frame itself, masked
- * by `redact` before it is shortened (no cut leaves part of a secret), control characters escaped.
- */
-export function describeFrame(
-  frame: FrameRecord,
-  runIndex: number,
-  runs: number,
-  redact: (text: string) => string,
-): string {
-  const arrow = frame.dir === 'out' ? '→' : '←';
-  const at = frame.atMs === null ? '' : ` +${Math.round(frame.atMs)}ms`;
-  const body =
-    frame.kind === 'json'
-      ? stringifySafely(frame.data)
-      : frame.kind === 'text'
-        ? `(non-JSON text) ${frame.text ?? ''}`
-        : `(binary, ${frame.size} bytes)`;
-  const run = runs > 1 ? `[run ${runIndex + 1}] ` : '';
-  // One line per frame, whatever it holds: its line breaks and escape sequences show escaped.
-  const shown = escapeControl(truncateText(redact(body), VERBOSE_FRAME_CHARS));
-  return `${run}${arrow} #${frame.seq}${at} ${shown}\n`;
 }
