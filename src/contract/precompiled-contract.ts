@@ -13,6 +13,37 @@ export function builtInContractModule(name: string): string {
   return join(packageRoot(), 'dist', `contract-${name}.cjs`);
 }
 
+/** The file, beside every precompiled contract module, that the modules take their formats from. */
+export const FORMATS_MODULE = 'contract-formats.cjs';
+
+/**
+ * The CommonJS text of {@link FORMATS_MODULE}: ajv-formats' formats, with `date-time` remembering
+ * its last answer.
+ */
+export function generateFormatsModule(): string {
+  // One module for every profile, so the memory is shared: `--profile all` checks each frame's
+  // timestamp (the same string) once per profile, and the date-time check is pure and the dearest.
+  return `"use strict";
+const { fullFormats } = require("ajv-formats/dist/formats");
+const dateTime = fullFormats["date-time"];
+let lastText;
+let lastValid = false;
+exports.fullFormats = {
+  ...fullFormats,
+  "date-time": {
+    ...dateTime,
+    validate(text) {
+      if (text !== lastText || lastText === undefined) {
+        lastValid = dateTime.validate(text);
+        lastText = text;
+      }
+      return lastValid;
+    },
+  },
+};
+`;
+}
+
 /** The shape of a precompiled contract module. */
 interface PrecompiledContract {
   fingerprint: string;
@@ -28,13 +59,17 @@ export function fingerprintSchemas(files: readonly { file: string; text?: string
   return hash.digest('hex');
 }
 
-/** Compiles `dir` once more into standalone CommonJS validators, for the build to ship beside the code. */
+/** Compiles `dir` once more into standalone CommonJS validators, for the build to ship beside the code and {@link FORMATS_MODULE}. */
 export async function generateContractModule(
   dir: string,
   typePath: readonly string[] = ['type'],
 ): Promise<string> {
   const absDir = resolve(dir);
-  const { ajv, parsed, results } = await compileDir(absDir, { source: true, typePath });
+  const { ajv, parsed, results } = await compileDir(absDir, {
+    source: true,
+    typePath,
+    formatsModule: FORMATS_MODULE,
+  });
   const broken = results.find((f) => f.error !== undefined);
   if (broken !== undefined) {
     throw new Error(`${broken.file}: ${broken.error ?? 'unknown reason'}`);

@@ -19,7 +19,8 @@ export interface CompiledFile {
 
 // One instance for every file, so `$ref`s between files resolve and each schema compiles once.
 // ajv is loaded only here: a run with the bundled, precompiled schemas never needs it.
-async function createAjv(source: boolean): Promise<Ajv2020> {
+// `formatsModule`: the module the standalone code requires its formats from, beside itself.
+async function createAjv(source: boolean, formatsModule?: string): Promise<Ajv2020> {
   // CommonJS modules: `default` is their module.exports, both under Node's loader and bundled.
   const [{ default: ajvModule }, { default: addFormatsModule }] = await Promise.all([
     import('ajv/dist/2020.js'),
@@ -36,7 +37,16 @@ async function createAjv(source: boolean): Promise<Ajv2020> {
     verbose: true,
     // The CLI's stdout carries only the report.
     logger: false,
-    ...(source ? { code: { source: true } } : {}),
+    ...(source
+      ? {
+          code: {
+            source: true,
+            ...(formatsModule === undefined
+              ? {}
+              : { formats: ajvModule._`require(${`./${formatsModule}`}).fullFormats` }),
+          },
+        }
+      : {}),
   });
   addFormatsModule.default(ajv);
   return ajv;
@@ -45,14 +55,15 @@ async function createAjv(source: boolean): Promise<Ajv2020> {
 /**
  * Reads and compiles every schema file of `dir` with one ajv instance, and indexes each by the type
  * it covers (read at `typePath`); broken files are returned with their error, not thrown. `source`
- * keeps the generated code for standalone output.
+ * keeps the generated code for standalone output, which takes its formats from `formatsModule`
+ * (a file beside it) when given.
  */
 export async function compileDir(
   dir: string,
-  options: { source?: boolean; typePath?: readonly string[] } = {},
+  options: { source?: boolean; typePath?: readonly string[]; formatsModule?: string } = {},
 ): Promise<{ ajv: Ajv2020; parsed: ParsedFile[]; results: CompiledFile[] }> {
   const parsed = await readSchemaFiles(dir);
-  const ajv = await createAjv(options.source ?? false);
+  const ajv = await createAjv(options.source ?? false, options.formatsModule);
   const results: CompiledFile[] = parsed.map((p) =>
     p.error === undefined
       ? { file: p.file, covers: null }

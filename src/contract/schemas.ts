@@ -9,7 +9,11 @@ import { SCHEMA_SUFFIX } from './schema-files.js';
 
 // The build's entry `dist/schemas.js` (scripts/bundle.js) is this module; the build then writes the
 // precompiled contract of each built-in profile with it (scripts/build-contract.js).
-export { generateContractModule } from './precompiled-contract.js';
+export {
+  FORMATS_MODULE,
+  generateContractModule,
+  generateFormatsModule,
+} from './precompiled-contract.js';
 export { BUILT_IN_PROFILES } from './profile.js';
 
 /** The status of one schema file, as `ws-validate schemas` lists it. */

@@ -73,6 +73,7 @@ describe('the packed tarball', () => {
       'dist/index.js',
       'dist/contract-canonical.cjs',
       'dist/contract-bridge.cjs',
+      'dist/contract-formats.cjs',
       'dist/help.txt',
       'dist/types/index.d.ts',
       'config.schema.json',

@@ -1,36 +1,39 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPrecompiled } from '../../src/contract/precompiled-contract.js';
 import { BUILT_IN_PROFILES } from '../../src/contract/profile.js';
 import {
+  FORMATS_MODULE,
   builtInProfileDir,
   defaultSchemasDir,
   generateContractModule,
+  generateFormatsModule,
   loadSchemas,
 } from '../../src/contract/schemas.js';
 
-// Inside the repository, so the generated require()s of ajv's runtime resolve from node_modules.
+// Inside the repository, so the generated require()s of ajv's runtime resolve from node_modules;
+// one folder per process, as the modules require their formats module beside them by one name.
 const cacheDir = fileURLToPath(
-  new URL('../../node_modules/.cache/ws-validate-test/', import.meta.url),
+  new URL(`../../node_modules/.cache/ws-validate-test/${process.pid}/`, import.meta.url),
 );
-const modulePath = join(cacheDir, `contract-${process.pid}.cjs`);
-const profileModule = (name: string): string =>
-  join(cacheDir, `contract-${process.pid}-${name}.cjs`);
+const modulePath = join(cacheDir, 'contract.cjs');
+const profileModule = (name: string): string => join(cacheDir, `contract-${name}.cjs`);
 const framesDir = fileURLToPath(new URL('../fixtures/frames/', import.meta.url));
 
 beforeAll(async () => {
   await mkdir(cacheDir, { recursive: true });
+  await writeFile(join(cacheDir, FORMATS_MODULE), generateFormatsModule());
   await writeFile(modulePath, await generateContractModule(defaultSchemasDir()));
   for (const name of BUILT_IN_PROFILES) {
     await writeFile(profileModule(name), await generateContractModule(builtInProfileDir(name)));
   }
 });
 afterAll(async () => {
-  await rm(modulePath, { force: true });
-  for (const name of BUILT_IN_PROFILES) await rm(profileModule(name), { force: true });
+  await rm(cacheDir, { recursive: true, force: true });
 });
 
 async function exampleFrames(): Promise<unknown[]> {
@@ -91,6 +94,29 @@ describe('precompiled bundled schemas', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('share a date-time check that answers each string as ajv-formats does, repeated or not', () => {
+    type Format = { validate: (text: string) => boolean };
+    const require = createRequire(import.meta.url);
+    const own = (require(join(cacheDir, FORMATS_MODULE)) as { fullFormats: Record<string, Format> })
+      .fullFormats['date-time'];
+    const theirs = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, Format> })
+      .fullFormats['date-time'];
+    const texts = [
+      '2026-11-24T11:25:54.000Z',
+      '2026-11-24T11:25:54.000Z',
+      '2026-11-24 11:25:54',
+      '2026-11-24 11:25:54',
+      '2026-02-30T00:00:00Z',
+      '2026-11-24T11:25:54.000Z',
+      '',
+      '',
+      '2026-11-24T11:25:54+01:00',
+    ];
+    const answers = texts.map((text) => own?.validate(text));
+    expect(answers).toEqual([true, true, false, false, false, true, false, false, true]);
+    expect(answers).toEqual(texts.map((text) => theirs?.validate(text)));
   });
 
   it('are not used when the module is missing', async () => {
