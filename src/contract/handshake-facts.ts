@@ -1,4 +1,4 @@
-import { readHandshakeSign } from './frame-signs.js';
+import { readHandshakeSign } from '../shared/handshake-sign.js';
 import type { FrameRecord, SessionOutcome } from './frames.js';
 import type { HandshakeReport } from './types.js';
 

@@ -3,6 +3,9 @@
 // server confirms with handshake_complete, and the client sends its request with that thread_id.
 // This module only decides what to do next; the session does the sending and keeps the time.
 
+import { readType } from '../shared/fields.js';
+import { readHandshakeSign } from '../shared/handshake-sign.js';
+
 /** How a session treats the handshake: answer one if it comes, wait for one first, or never answer. */
 export const HANDSHAKE_MODES = ['auto', 'on', 'off'] as const;
 
@@ -37,23 +40,6 @@ export interface ClientHandshake {
 const NONE: HandshakeStep = Object.freeze({ action: 'none' });
 
 type State = 'closed' | 'awaiting' | 'listening' | 'acknowledged' | 'done';
-
-/** The thread_id of a handshake_response frame, or null when the frame is not one. */
-export function readHandshakeThread(frame: unknown): string | null {
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return null;
-  const { type, thread_id: threadId } = frame as Record<string, unknown>;
-  return type === 'handshake_response' && typeof threadId === 'string' && threadId !== ''
-    ? threadId
-    : null;
-}
-
-function isHandshakeComplete(frame: unknown): boolean {
-  return (
-    typeof frame === 'object' &&
-    frame !== null &&
-    (frame as Record<string, unknown>).type === 'handshake_complete'
-  );
-}
 
 /**
  * Creates the handshake of one session: `auto` sends the trigger on open and, when a
@@ -93,14 +79,15 @@ export function createClientHandshake(
     },
     received(frame, agentEvent) {
       if (state === 'awaiting' || state === 'listening') {
-        const thread = readHandshakeThread(frame);
-        if (thread !== null) return acknowledge(thread);
+        const sign = readHandshakeSign(frame, readType(frame));
+        if (sign?.step === 'response') return acknowledge(sign.threadId);
         // Agent events for the trigger already sent: that server runs without a handshake.
         if (agentEvent && state === 'listening') state = 'done';
         return NONE;
       }
       if (state === 'acknowledged') {
-        if (isHandshakeComplete(frame)) return triggerWithThread();
+        if (readHandshakeSign(frame, readType(frame))?.step === 'complete')
+          return triggerWithThread();
         // The first trigger is running after all: sending it again would start a second run.
         if (agentEvent) state = 'done';
       }
