@@ -98,13 +98,12 @@ export async function attemptRun(
     deps.peers?.delete(trigger.info);
   }
 
+  // Set once on the outcome, which every profile's judgement copies its error from.
+  if (outcome.failure?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
+    outcome.failure.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
+  }
   const judged = judges.finish(outcome);
   await nameMatchingProfiles(judged, judges, target.candidates);
-  for (const { judgement } of judged) {
-    if (judgement.error?.code === 'CONNECTION_REFUSED' && settings.envDefaulted) {
-      judgement.error.hint = `nothing answers at ${displayUrl} (the default "local" environment); try --env embedded for a first look`;
-    }
-  }
   const report = buildRunReport(judged, {
     target: { env: target.env, url: displayUrl },
     trigger: trigger.info,
