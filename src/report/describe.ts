@@ -2,6 +2,7 @@ import { escapeControl } from '../shared/printable.js';
 import { describeFieldError, type EventResult, type HandshakeReport } from '../contract/types.js';
 import type { RunReport } from '../contract/run-report.js';
 import type { AggregateReport } from '../contract/aggregate.js';
+import { profilesOf } from './matrix.js';
 import { decimalRatio, meetsGate, type Ratio } from '../contract/pass-rate.js';
 
 /** Counts of judged items in a report, as the verdict lines show them. */
@@ -173,8 +174,7 @@ export function describeArrival(report: RunReport): [label: string, text: string
     lines.push(['missing', list(missing)]);
   }
   const shapes = report.diagnoses.find((d) => d.code === 'shape_drift')?.shapes ?? [];
-  // Reports written before profiles existed have none.
-  const judged = (report.profiles as RunReport['profiles'] | undefined)?.[0]?.name ?? '';
+  const judged = profilesOf(report)[0]?.name ?? '';
   const [first, ...others] = shapes;
   if (first !== undefined && others.length === 0) {
     lines.push(['shape', `${first.profile}, not ${judged} (--profile ${first.profile})`]);

@@ -24,9 +24,13 @@ export interface CompatibilityMatrix {
 
 /** True when the report judged the run against more than one profile (then reports lead with the matrix). */
 export function hasMatrix(report: RunReport): boolean {
-  // Reports written before profiles existed have no `profiles`.
-  const profiles = report.profiles as RunReport['profiles'] | undefined;
-  return (profiles?.length ?? 0) > 1;
+  return profilesOf(report).length > 1;
+}
+
+/** The report's profiles: none for a report written before profiles existed. */
+export function profilesOf(report: RunReport): RunReport['profiles'] {
+  const profiles: RunReport['profiles'] | undefined = report.profiles;
+  return profiles ?? [];
 }
 
 function eventCell(profile: ProfileResult, event: EventResult | undefined): MatrixCell {
