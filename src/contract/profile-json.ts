@@ -1,4 +1,5 @@
 import { UsageError } from '../shared/errors.js';
+import { isJsonObject } from './json-paths.js';
 import {
   PROFILE_FORMAT,
   runEventNames,
@@ -34,10 +35,6 @@ export const PROFILE_HINT = 'see "Profiles" in the README for the profile.json f
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Reads the text of a profile.json into its definition with defaults, naming the file and field of the first problem. */
 export function parseProfileJson(text: string, file: string): ProfileSpec {
   const fail = (field: string, problem: string): never => {
@@ -56,7 +53,7 @@ export function parseProfileJson(text: string, file: string): ProfileSpec {
       { hint: PROFILE_HINT, cause: error },
     );
   }
-  if (!isObject(json)) return fail('the file', 'must hold a JSON object');
+  if (!isJsonObject(json)) return fail('the file', 'must hold a JSON object');
   refuseUnknown(json, FIELDS, '', fail);
 
   if (json.profile !== PROFILE_FORMAT) {
@@ -84,7 +81,7 @@ export function parseProfileJson(text: string, file: string): ProfileSpec {
   // null is what `profiles show` prints for an empty default, so it reads back.
   const runScope = json.runScope == null ? null : readRunScope(json.runScope, fail);
   const trigger = json.trigger ?? null;
-  if (trigger !== null && !isObject(trigger)) fail('"trigger"', 'must be a JSON object');
+  if (trigger !== null && !isJsonObject(trigger)) fail('"trigger"', 'must be a JSON object');
 
   const spec: ProfileSpec = {
     profile: PROFILE_FORMAT,
@@ -135,7 +132,7 @@ function readPaths(value: unknown, field: string, fail: Fail, allowEmpty: boolea
 
 /** Reads one entry of `pairs`; `at` names it, e.g. `pairs[0]`. */
 function readPair(value: unknown, at: string, fail: Fail): PairSpec {
-  if (!isObject(value)) return fail(`"${at}"`, 'must be an object with open, close and by');
+  if (!isJsonObject(value)) return fail(`"${at}"`, 'must be an object with open, close and by');
   refuseUnknown(value, PAIR_FIELDS, `${at}.`, fail);
   const event = (key: 'open' | 'close'): string => {
     const name = value[key];
@@ -152,7 +149,7 @@ function readPair(value: unknown, at: string, fail: Fail): PairSpec {
 }
 
 function readRunScope(value: unknown, fail: Fail): RunScopeSpec {
-  if (!isObject(value))
+  if (!isJsonObject(value))
     return fail('"runScope"', 'must be an object with thread, run and adoptRunId');
   refuseUnknown(value, RUN_SCOPE_FIELDS, 'runScope.', fail);
   const thread = readPaths(value.thread, '"runScope.thread"', fail, true);

@@ -3,6 +3,8 @@
 // schemas without complaint, so they are found here, before any frame is validated. Cycles that
 // step into a property or an item are recursive structures and end with the data.
 
+import { isJsonObject } from './json-paths.js';
+
 /** One schema file as parsed: its name in the folder and its JSON. */
 export interface SchemaResource {
   file: string;
@@ -37,10 +39,6 @@ const REF_KEYWORDS = ['$ref', '$dynamicRef'];
 // The base of files without `$id`, as the coverage check and ajv's file-name keys resolve them.
 const FOLDER_BASE = 'file:///schemas/';
 
-function isSchemaObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function withoutHash(url: URL): string {
   const copy = new URL(url.href);
   copy.hash = '';
@@ -58,7 +56,7 @@ function indexSchemas(files: readonly SchemaResource[]) {
   const anchors = new Map<string, unknown>();
 
   const visit = (node: unknown, file: string, pointer: string, parentBase: string): void => {
-    if (!isSchemaObject(node) || places.has(node)) return;
+    if (!isJsonObject(node) || places.has(node)) return;
     let base = parentBase;
     if (typeof node.$id === 'string') {
       try {
@@ -82,13 +80,13 @@ function indexSchemas(files: readonly SchemaResource[]) {
     }
     for (const key of [...IN_PLACE_MAP, ...PART_MAP]) {
       const map = node[key];
-      if (!isSchemaObject(map)) continue;
+      if (!isJsonObject(map)) continue;
       for (const [name, item] of Object.entries(map)) visit(item, file, at(key, name), base);
     }
   };
 
   for (const { file, schema } of files) {
-    if (!isSchemaObject(schema)) continue;
+    if (!isJsonObject(schema)) continue;
     const root = withoutHash(new URL(file, FOLDER_BASE));
     resources.set(root, schema);
     visit(schema, file, '', root);
@@ -133,13 +131,13 @@ function inPlaceSuccessors(node: Record<string, unknown>, place: Place, index: I
   }
   for (const key of IN_PLACE_MAP) {
     const map = node[key];
-    if (isSchemaObject(map)) next.push(...Object.values(map));
+    if (isJsonObject(map)) next.push(...Object.values(map));
   }
   for (const key of REF_KEYWORDS) {
     const ref = node[key];
     if (typeof ref === 'string') next.push(resolveRef(ref, place.base, index));
   }
-  return next.filter(isSchemaObject);
+  return next.filter(isJsonObject);
 }
 
 function describePlace(place: Place): string {

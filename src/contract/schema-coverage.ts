@@ -1,4 +1,5 @@
 import type { AnySchemaObject } from 'ajv/dist/2020.js';
+import { schemaAt } from './json-paths.js';
 import { DEFS_DIR, SCHEMA_SUFFIX } from './schema-files.js';
 
 /**
@@ -14,14 +15,7 @@ export function coveredType(
   typePath: readonly string[] = ['type'],
 ): string | null {
   if (file.startsWith(`${DEFS_DIR}/`)) return null;
-  let typeSchema: unknown = schema;
-  for (const key of typePath) {
-    const properties: unknown = (typeSchema as { properties?: unknown } | undefined)?.properties;
-    typeSchema =
-      typeof properties === 'object' && properties !== null && Object.hasOwn(properties, key)
-        ? (properties as Record<string, unknown>)[key]
-        : undefined;
-  }
+  const typeSchema = schemaAt(schema, typePath);
   if (typeof typeSchema === 'object' && typeSchema !== null) {
     const value: unknown = (typeSchema as { const?: unknown }).const;
     if (typeof value === 'string') return value;
