@@ -25,7 +25,8 @@ const FIELDS = [
 ] as const;
 const PAIR_FIELDS = ['open', 'close', 'by', 'inside'] as const;
 const RUN_SCOPE_FIELDS = ['thread', 'run', 'adoptRunId'] as const;
-const EVENT_LISTS = ['required', 'events', 'first', 'terminal', 'errors', 'once'] as const;
+/** The fields of a profile that list event names. */
+export const EVENT_LISTS = ['required', 'events', 'first', 'terminal', 'errors', 'once'] as const;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DOTTED_PATH = /^[^.\s]+(\.[^.\s]+)*$/;

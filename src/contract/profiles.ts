@@ -9,7 +9,7 @@ import {
   type ContractProfile,
   type ProfileSpec,
 } from './profile.js';
-import { PROFILE_HINT, parseProfileJson } from './profile-json.js';
+import { EVENT_LISTS, PROFILE_HINT, parseProfileJson } from './profile-json.js';
 import type { LoadedSchemas } from './schema-checker.js';
 import { builtInProfileDir, loadSchemas } from './schemas.js';
 
@@ -117,9 +117,8 @@ export async function readProfileSpec(dir: string): Promise<ProfileSpec> {
 
 /** Where each named event of a profile is named, for the error when one has no schema. */
 function fieldsNaming(spec: ProfileSpec): [string, string][] {
-  const lists = ['required', 'events', 'first', 'terminal', 'errors', 'once'] as const;
   return [
-    ...lists.flatMap((key) => spec[key].map((type): [string, string] => [`"${key}"`, type])),
+    ...EVENT_LISTS.flatMap((key) => spec[key].map((type): [string, string] => [`"${key}"`, type])),
     ...spec.pairs.flatMap((pair, i) => [
       [`"pairs[${i}].open"`, pair.open] as [string, string],
       [`"pairs[${i}].close"`, pair.close] as [string, string],
