@@ -187,17 +187,13 @@ export function createJudge(options: JudgeOptions): Judge {
     event.seq = frame.seq;
     event.atMs = frame.atMs;
     event.attribution = attribution;
-    event.foreignId = foreign ? scope.describeForeign(eventIds) : null;
+    const foreignId = foreign ? scope.describeForeign(eventIds) : null;
+    event.foreignId = foreignId;
     event.frame = frame.data;
     rules.observe(event);
     const peer = options.peers !== undefined && checkPeer(frame, type, ids.carried(frame.data));
-    if (foreign) {
-      if (!peer) {
-        noteForeignEvent(
-          facts,
-          `${type} at frame #${frame.seq} with ${scope.describeForeign(eventIds)}`,
-        );
-      }
+    if (foreignId !== null) {
+      if (!peer) noteForeignEvent(facts, `${type} at frame #${frame.seq} with ${foreignId}`);
       warnSchema(frame, type, errors);
       return NOT_AGENT;
     }
