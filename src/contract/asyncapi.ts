@@ -3,7 +3,7 @@ import { namedEvents, type ProfileSpec } from './profile.js';
 import { BUNDLE_SCHEMA_FORMAT, bundleSchemas } from './schema-bundle.js';
 
 /** The AsyncAPI version of the documents `exportAsyncApi` writes. */
-export const ASYNCAPI_VERSION = '3.0.0';
+const ASYNCAPI_VERSION = '3.0.0';
 
 /** Where the agent listens, when known: the server and the channel's address. */
 export interface AsyncApiEndpoint {
@@ -53,7 +53,7 @@ function roleOf(spec: ProfileSpec, type: string): string {
 }
 
 /** A JSON Schema (draft-07) of the messages a trigger template makes: its literal values, and a string wherever a placeholder is filled in. */
-export function describeTemplate(value: unknown): AnySchemaObject {
+function describeTemplate(value: unknown): AnySchemaObject {
   if (typeof value === 'string') {
     const names = [...value.matchAll(PLACEHOLDER)].map((m) => `{{${m[1] ?? ''}}}`);
     return names.length === 0

@@ -18,7 +18,7 @@ const CONNECTION_FRAME_TYPES: ReadonlySet<string> = new Set([
  * The type of the plain error frames servers answer a request they refuse with, e.g.
  * `{"type":"error","message":"Empty message content"}`: an error event under every profile.
  */
-export const ERROR_FRAME_TYPE = 'error';
+const ERROR_FRAME_TYPE = 'error';
 
 const ERROR_FRAME_ROLE: EventRole = Object.freeze({ ...NO_ROLE, error: true });
 

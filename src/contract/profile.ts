@@ -132,7 +132,7 @@ function indexesWhere<T>(items: readonly T[], test: (item: T) => boolean): numbe
 }
 
 /** The value at a dotted path already split, or undefined when any step is missing. */
-export function readPath(value: unknown, path: readonly string[]): unknown {
+function readPath(value: unknown, path: readonly string[]): unknown {
   let node = value;
   for (const key of path) {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;

@@ -167,7 +167,7 @@ const CONTRACT_EXIT_RANK: readonly number[] = [
 ];
 
 /** The index of the worst judgement: the first that could not be judged, else 1 over 5 over 0. */
-export function worstJudgement(judgements: readonly Judgement[]): number {
+function worstJudgement(judgements: readonly Judgement[]): number {
   const outside = judgements.findIndex((j) => !CONTRACT_EXIT_RANK.includes(j.exitCode));
   if (outside !== -1) return outside;
   for (const code of CONTRACT_EXIT_RANK) {
