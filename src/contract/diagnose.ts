@@ -7,7 +7,6 @@ import {
   isAckFor,
   isClobberedThinking,
   isConnectionFrame,
-  isRunEvent,
   readErrorText,
   readWrappedEvent,
   type SentTrigger,
@@ -127,14 +126,14 @@ export function isMissingPath(error: FieldError): boolean {
 
 /**
  * Records what one received frame (of `type`, read by the judge) shows about the run (echo, ack,
- * wrapper, clobbering, invalid frame); `role` is its role to the profile, when it has one.
+ * wrapper, clobbering, invalid frame); `role` is its role in `context.roles`, undefined when it has none.
  */
 export function noteFrame(
   facts: DiagnosisFacts,
   frame: FrameRecord,
   context: DiagnosisContext,
   type: string | null,
-  role?: EventRole,
+  role: EventRole | undefined,
 ): void {
   if (frame.dir !== 'in') return;
   facts.framesReceived += 1;
@@ -157,7 +156,6 @@ export function noteFrame(
     return;
   }
   if (!isConnectionFrame(type)) facts.nonConnectionFrames += 1;
-  if (type !== context.triggerType && isRunEvent(context.roles, type)) return;
   const ack = isAckFor(data, context.triggerType);
   if (ack) {
     facts.triggerAcks += 1;

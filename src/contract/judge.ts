@@ -239,7 +239,7 @@ export function createJudge(options: JudgeOptions): Judge {
       }
       received += 1;
       if (frame.kind !== 'json') {
-        noteFrame(facts, frame, context, null);
+        noteFrame(facts, frame, context, null, undefined);
         count(frame.kind === 'binary' ? '(binary)' : '(text)');
         return NOT_AGENT;
       }
