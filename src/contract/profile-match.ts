@@ -6,6 +6,18 @@ export interface ProfileMatch {
   name: string;
 }
 
+/** How one sample frame stands to a profile: its run event type and whether the schema accepts it, or no run event the profile names. */
+export type SampleFit = { answer: 'fits' | 'fails'; type: string } | { answer: 'unnamed' };
+
+/** Checks one sample frame against a profile's schema for its type, when the profile names that type as a run event. */
+export function sampleFit(frame: unknown, profile: JudgedProfile): SampleFit {
+  const type = readPathString(frame, profile.typePath);
+  const role = type === null ? undefined : profile.roles.get(type);
+  if (type === null || role === undefined || role.error) return { answer: 'unnamed' };
+  const answer = profile.checker.check(frame, type).errors.length === 0 ? 'fits' : 'fails';
+  return { answer, type };
+}
+
 /**
  * The profiles whose schemas every received run event satisfies, judged on the first frame of each
  * event type (`samples`); a profile that names none of the types does not match.
@@ -19,11 +31,10 @@ export function matchProfiles(
     const seen = new Set<string>();
     let fits = true;
     for (const frame of samples.values()) {
-      const type = readPathString(frame, candidate.typePath);
-      const role = type === null ? undefined : candidate.roles.get(type);
-      if (type === null || role === undefined || role.error) continue;
-      seen.add(type);
-      if (candidate.checker.check(frame, type).errors.length > 0) {
+      const fit = sampleFit(frame, candidate);
+      if (fit.answer === 'unnamed') continue;
+      seen.add(fit.type);
+      if (fit.answer === 'fails') {
         fits = false;
         break;
       }

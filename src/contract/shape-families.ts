@@ -1,6 +1,5 @@
 import type { JudgedProfile } from './profile-judges.js';
-import type { ProfileMatch } from './profile-match.js';
-import { readPathString } from './profile.js';
+import { sampleFit, type ProfileMatch } from './profile-match.js';
 import type { Diagnosis, ShapeFamily } from './types.js';
 
 /** A run's event types grouped by the first profile whose shape each has, and those that have none. */
@@ -27,16 +26,8 @@ export function groupShapes(
   const byProfile = new Map<string, string[]>();
   const unmatched: string[] = [];
   for (const [event, frame] of samples) {
-    const fit = candidates.find((candidate) => {
-      const type = readPathString(frame, candidate.typePath);
-      const role = type === null ? undefined : candidate.roles.get(type);
-      return (
-        type !== null &&
-        role !== undefined &&
-        !role.error &&
-        candidate.checker.check(frame, type).errors.length === 0
-      );
-    });
+    // A profile that does not name the frame's type counts as not fitting it.
+    const fit = candidates.find((candidate) => sampleFit(frame, candidate).answer === 'fits');
     if (fit === undefined) unmatched.push(event);
     else byProfile.set(fit.spec.name, [...(byProfile.get(fit.spec.name) ?? []), event]);
   }
