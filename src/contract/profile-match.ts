@@ -18,6 +18,27 @@ export function sampleFit(frame: unknown, profile: JudgedProfile): SampleFit {
   return { answer, type };
 }
 
+/** How a caller answers `sampleFit`, e.g. remembering the answers it already has. */
+export type FitOf = (frame: unknown, profile: JudgedProfile) => SampleFit;
+
+/** A `sampleFit` that checks each frame against each profile once, however often it is asked. */
+export function rememberedFits(): FitOf {
+  const answers = new Map<JudgedProfile, Map<unknown, SampleFit>>();
+  return (frame, profile) => {
+    let byFrame = answers.get(profile);
+    if (byFrame === undefined) {
+      byFrame = new Map<unknown, SampleFit>();
+      answers.set(profile, byFrame);
+    }
+    let fit = byFrame.get(frame);
+    if (fit === undefined) {
+      fit = sampleFit(frame, profile);
+      byFrame.set(frame, fit);
+    }
+    return fit;
+  };
+}
+
 /**
  * The profiles whose schemas every received run event satisfies, judged on the first frame of each
  * event type (`samples`); a profile that names none of the types does not match.
@@ -25,13 +46,14 @@ export function sampleFit(frame: unknown, profile: JudgedProfile): SampleFit {
 export function matchProfiles(
   samples: ReadonlyMap<string, unknown>,
   candidates: readonly JudgedProfile[],
+  fitOf: FitOf = sampleFit,
 ): ProfileMatch[] {
   const matches: ProfileMatch[] = [];
   for (const candidate of candidates) {
     const seen = new Set<string>();
     let fits = true;
     for (const frame of samples.values()) {
-      const fit = sampleFit(frame, candidate);
+      const fit = fitOf(frame, candidate);
       if (fit.answer === 'unnamed') continue;
       seen.add(fit.type);
       if (fit.answer === 'fails') {

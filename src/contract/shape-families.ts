@@ -1,5 +1,5 @@
 import type { JudgedProfile } from './profile-judges.js';
-import { sampleFit, type ProfileMatch } from './profile-match.js';
+import { sampleFit, type FitOf, type ProfileMatch } from './profile-match.js';
 import type { Diagnosis, ShapeFamily } from './types.js';
 
 /** A run's event types grouped by the first profile whose shape each has, and those that have none. */
@@ -22,12 +22,13 @@ export interface Arrival {
 export function groupShapes(
   samples: ReadonlyMap<string, unknown>,
   candidates: readonly JudgedProfile[],
+  fitOf: FitOf = sampleFit,
 ): ShapeGrouping {
   const byProfile = new Map<string, string[]>();
   const unmatched: string[] = [];
   for (const [event, frame] of samples) {
     // A profile that does not name the frame's type counts as not fitting it.
-    const fit = candidates.find((candidate) => sampleFit(frame, candidate).answer === 'fits');
+    const fit = candidates.find((candidate) => fitOf(frame, candidate).answer === 'fits');
     if (fit === undefined) unmatched.push(event);
     else byProfile.set(fit.spec.name, [...(byProfile.get(fit.spec.name) ?? []), event]);
   }

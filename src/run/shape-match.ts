@@ -1,4 +1,4 @@
-import { matchProfiles } from '../contract/profile-match.js';
+import { matchProfiles, rememberedFits } from '../contract/profile-match.js';
 import { groupShapes, withShapes } from '../contract/shape-families.js';
 import type { ProfileJudges } from '../contract/profile-judges.js';
 import { BUILT_IN_PROFILES } from '../contract/profile.js';
@@ -35,8 +35,10 @@ export async function nameMatchingProfiles(
     const judge = judges.judges[index];
     if (judge === undefined || !drifting.some((d) => d.judgement === judgement)) return;
     const samples = judge.samples();
-    const matches = matchProfiles(samples, others);
-    const grouping = groupShapes(samples, all);
+    // Both ask about the same frames and profiles: each frame is checked against a profile once.
+    const fitOf = rememberedFits();
+    const matches = matchProfiles(samples, others, fitOf);
+    const grouping = groupShapes(samples, all, fitOf);
     const required = judgement.events.filter((event) => event.optional !== true);
     const arrival = {
       profile: name,
