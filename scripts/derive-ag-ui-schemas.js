@@ -100,11 +100,6 @@ export async function deriveAgUiSchemas() {
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The protocol's event types, in the order @ag-ui/core declares them. */
-export function agUiEventTypes() {
-  return core.EventSchema.options.map((schema) => schema.shape.type.value);
-}
-
 /** The schema files in the profile folder now, by path, with their text. */
 async function committedSchemas() {
   const files = new Map();
