@@ -8,7 +8,7 @@ import { AgentConnection } from './agent-connection.js';
 import { escapeControlCharacters } from './log-text.js';
 import { buildAuthFailed } from './messages.js';
 import type { OutputGateOptions } from './output-gate.js';
-import type { ScenarioName, ServerProtocol } from './scenarios.js';
+import { isScenarioOf, type ScenarioName, type ServerProtocol } from './scenarios.js';
 import { resolveServerSettings, type ReferenceServerOptions } from './server-settings.js';
 import { decideUpgrade, refuseUpgrade, type UpgradeAcceptance } from './upgrade.js';
 
@@ -154,7 +154,7 @@ export async function startReferenceServer(
     const decision = await decideUpgrade(req, {
       paths: [path, ALIAS_PATH],
       defaultScenario: settings.scenario,
-      isScenario: settings.isScenario,
+      isScenario: (name) => isScenarioOf(protocol, name),
       jwtSecret: settings.jwtSecret,
       authFailure: protocol === 'ag-ui' ? 'http' : 'frame',
     });

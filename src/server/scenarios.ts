@@ -162,3 +162,8 @@ export function scenariosOf(
 ): readonly { name: string; description: string }[] {
   return protocol === 'ag-ui' ? AG_UI_SCENARIOS : SCENARIOS;
 }
+
+/** True when `name` names a scenario of the reference server speaking `protocol`. */
+export function isScenarioOf(protocol: ServerProtocol, name: string): boolean {
+  return scenariosOf(protocol).some((scenario) => scenario.name === name);
+}

@@ -1,6 +1,6 @@
-import { isAgUiScenarioName, type AgUiScenarioName } from './ag-ui/scenarios.js';
+import type { AgUiScenarioName } from './ag-ui/scenarios.js';
 import {
-  isScenarioName,
+  isScenarioOf,
   SERVER_PROTOCOLS,
   type ScenarioName,
   type ServerProtocol,
@@ -45,8 +45,6 @@ export interface ServerSettings {
   path: string;
   protocol: ServerProtocol;
   scenario: string;
-  /** True for a scenario name of the protocol. */
-  isScenario: (name: string) => boolean;
   jwtSecret: string;
   stepDelayMs: number;
   heartbeatMs: number;
@@ -65,14 +63,12 @@ export function resolveServerSettings(options: ReferenceServerOptions): ServerSe
   if (!SERVER_PROTOCOLS.includes(protocol)) {
     throw new TypeError(`unknown protocol "${String(protocol)}"`);
   }
-  const isScenario = protocol === 'ag-ui' ? isAgUiScenarioName : isScenarioName;
   const settings: ServerSettings = {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     path: options.path ?? '/ws',
     protocol,
     scenario: options.scenario ?? 'happy',
-    isScenario,
     jwtSecret: options.jwtSecret,
     stepDelayMs: options.stepDelayMs ?? 200,
     heartbeatMs: options.heartbeatMs ?? 1000,
@@ -86,7 +82,7 @@ export function resolveServerSettings(options: ReferenceServerOptions): ServerSe
   if (typeof settings.jwtSecret !== 'string' || settings.jwtSecret.length === 0) {
     throw new TypeError('jwtSecret must be a non-empty string');
   }
-  if (!isScenario(settings.scenario)) {
+  if (!isScenarioOf(protocol, settings.scenario)) {
     throw new TypeError(`unknown scenario "${settings.scenario}" for protocol ${protocol}`);
   }
   if (!Number.isFinite(settings.stepDelayMs) || settings.stepDelayMs < 0) {

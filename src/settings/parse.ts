@@ -4,6 +4,7 @@ import { redactUrl } from '../shared/redact.js';
 import { shaped } from './option-row.js';
 import type { AgUiScenarioName } from '../server/ag-ui/scenarios.js';
 import {
+  isScenarioOf,
   scenariosOf,
   SERVER_PROTOCOLS,
   type ScenarioName,
@@ -219,7 +220,7 @@ export function parseOrigin(text: string, source = '--origin'): string {
  * protocol the embedded server speaks is known only once the profiles are (see `parseProtocolScenario`).
  */
 export function parseScenario(text: string): string {
-  if (SERVER_PROTOCOLS.some((protocol) => scenarioNames(protocol).includes(text))) return text;
+  if (SERVER_PROTOCOLS.some((protocol) => isScenarioOf(protocol, text))) return text;
   throw new UsageError('UNKNOWN_SCENARIO', `--scenario: unknown scenario "${text}"`, {
     hint: `use one of ${scenarioNames('netra').join(', ')}; with --profile ag-ui one of ${scenarioNames('ag-ui').join(', ')} (see ws-validate serve --help)`,
   });
@@ -239,9 +240,9 @@ export function parseProtocolScenario(
   protocol: ServerProtocol,
   context: ScenarioContext = {},
 ): ScenarioName | AgUiScenarioName {
+  if (isScenarioOf(protocol, text)) return text as ScenarioName | AgUiScenarioName;
+  const other = SERVER_PROTOCOLS.find((p) => p !== protocol && isScenarioOf(p, text));
   const names = scenarioNames(protocol);
-  if (names.includes(text)) return text as ScenarioName | AgUiScenarioName;
-  const other = SERVER_PROTOCOLS.find((p) => p !== protocol && scenarioNames(p).includes(text));
   const instead =
     other === undefined || context.switchTo === undefined
       ? ''
