@@ -69,7 +69,6 @@ export class AgentConnection {
   /** Sends connection_established and starts handling client messages. */
   start(): void {
     this.ws.on('message', (data) => this.onMessage(data));
-    this.ws.on('close', () => this.dispose());
     const now = Date.now();
     const established =
       this.scenario === 'test_server' ? buildTestFrameworkEstablished : buildConnectionEstablished;

@@ -42,7 +42,6 @@ export class AgUiConnection {
   /** Starts handling client messages; AG-UI has no frame of its own for a new connection. */
   start(): void {
     this.options.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    this.options.ws.on('close', () => this.dispose());
   }
 
   /** Sends one JSON frame once the client has read enough. */
