@@ -10,6 +10,7 @@ import {
   buildHeartbeat,
   buildPong,
   isRecord,
+  rawToBuffer,
 } from './messages.js';
 import { ConnectionHandshake, type HandshakeMode } from './handshake.js';
 import type { OutputGateOptions } from './output-gate.js';
@@ -175,11 +176,4 @@ export class AgentConnection {
       this.heartbeat = null;
     }
   }
-}
-
-/** The bytes of a received message, whatever form ws gives them in. */
-export function rawToBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
 }

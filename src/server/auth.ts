@@ -51,7 +51,7 @@ function asJwt(text: string): string | null {
  * each raw or base64url; the remainder itself when neither reading gives a JWT, so that its
  * verification says why.
  */
-export function offeredTokens(rest: string): string[] {
+function offeredTokens(rest: string): string[] {
   const dot = rest.indexOf('.');
   const readings = [asJwt(rest), dot === -1 ? null : asJwt(rest.slice(dot + 1))];
   const tokens = [...new Set(readings.filter((t): t is string => t !== null))];

@@ -73,7 +73,7 @@ export class FlowPlayer {
   }
 
   /** Calls `fn` after `delayMs` unless the player is disposed first. */
-  schedule(fn: () => void, delayMs: number): void {
+  private schedule(fn: () => void, delayMs: number): void {
     if (this.disposed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);

@@ -1,3 +1,5 @@
+import type WebSocket from 'ws';
+
 /** The five events every agent run must emit, as listed in connection_established. */
 export const GOLDEN_PATH_EVENTS = [
   'agent_started',
@@ -110,4 +112,11 @@ export function buildAuthFailed(reason: string, nowMs: number): Record<string, u
 /** True for a JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The bytes of a received message, whatever form ws gives them in. */
+export function rawToBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
-import { rawToBuffer } from '../agent-connection.js';
 import { FlowPlayer } from '../flow-player.js';
+import { rawToBuffer } from '../messages.js';
 import type { OutputGateOptions } from '../output-gate.js';
 import { agUiEvent } from './events.js';
 import { buildAgUiRun } from './run-flow.js';
