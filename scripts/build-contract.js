@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   BUILT_IN_PROFILES,
   FORMATS_MODULE,
+  builtInContractModule,
   builtInProfileDir,
   generateContractModule,
   generateFormatsModule,
@@ -16,5 +17,5 @@ for (const name of BUILT_IN_PROFILES) {
   const dir = builtInProfileDir(name);
   const { typeField } = JSON.parse(await readFile(join(dir, 'profile.json'), 'utf8'));
   const code = await generateContractModule(dir, typeField.split('.'));
-  await writeFile(new URL(`../dist/contract-${name}.cjs`, import.meta.url), code);
+  await writeFile(builtInContractModule(name), code);
 }

@@ -11,6 +11,7 @@ import { SCHEMA_SUFFIX } from './schema-files.js';
 // precompiled contract of each built-in profile with it (scripts/build-contract.js).
 export {
   FORMATS_MODULE,
+  builtInContractModule,
   generateContractModule,
   generateFormatsModule,
 } from './precompiled-contract.js';
