@@ -31,12 +31,15 @@ export function areDeepEqual(a: unknown, b: unknown): boolean {
   return keys.every((key) => Object.hasOwn(right, key) && areDeepEqual(left[key], right[key]));
 }
 
+/** The mark ws-validate leaves where it shortened a text. */
+export const CUT_MARK = '…';
+
 /**
  * Shortens text for display to at most `max` characters, marking the cut with an ellipsis, which is
  * how the redactor finds what a cut left of a secret.
  */
 export function truncateText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${text.slice(0, max - 1)}${CUT_MARK}`;
 }
 
 /** JSON text of a value, or a placeholder when it cannot be serialised (nested too deeply for the stack). */

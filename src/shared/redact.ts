@@ -1,3 +1,5 @@
+import { CUT_MARK } from './fields.js';
+
 /** The text that replaces every secret. */
 export const REDACTED = '***';
 
@@ -81,9 +83,6 @@ function variantsOf(secret: string): string[] {
   if (parts.length === 3 && parts[2] !== undefined) variants.push(parts[2]);
   return variants.filter((variant) => variant.length >= MIN_SECRET_LENGTH);
 }
-
-/** The mark ws-validate leaves where it shortened a text (see `truncateText`). */
-export const CUT_MARK = '…';
 
 // A cut that leaves fewer characters of a secret leaves them: they say nothing about it, every JWT
 // starts with the same few, and masking them would mangle ordinary text that ends in them.
