@@ -21,7 +21,7 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = {
 };
 
 /** Every environment variable that may name a proxy, for the secrets of their credentials. */
-export const PROXY_ENV_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'];
+export const PROXY_ENV_VARS = [...new Set(Object.values(PROXY_VARS).flat())];
 
 /** The credentials of a proxy URL, which may leave out its scheme (`user:password@host:port`). */
 export function proxyCredentials(url: string): string[] {

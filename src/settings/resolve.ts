@@ -189,6 +189,7 @@ export function resolveRunSettings(
     warnings,
   });
   const origin = given('origin', flags, env, target);
+  const trigger = given('trigger', flags, env, target);
   // The embedded server listens on this machine's loopback: no proxy could reach it.
   if (embedded && flags.proxy !== undefined) {
     warnings.push('--env embedded runs on this machine, without a proxy; --proxy is not used');
@@ -208,8 +209,8 @@ export function resolveRunSettings(
     placement,
     token,
     user: setting('user'),
-    trigger: given('trigger', flags, env, target)?.text ?? null,
-    triggerSource: triggerSource(given('trigger', flags, env, target), target),
+    trigger: trigger?.text ?? null,
+    triggerSource: triggerSource(trigger, target),
     handshake: setting('handshake'),
     message: setting('message'),
     agent: setting('agent'),

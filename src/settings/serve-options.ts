@@ -1,6 +1,6 @@
 import { UsageError } from '../shared/errors.js';
 import { longFlag, oneOf, type FlagOption, type FlagsOf } from './option-row.js';
-import { parseCount, parseDuration, parseProtocolScenario, parseSize } from './parse.js';
+import { durationOrZeroOption, parseCount, parseProtocolScenario, parseSize } from './parse.js';
 import { SERVER_PROTOCOLS, type ScenarioName, type ServerProtocol } from '../server/scenarios.js';
 import type { AgUiScenarioName } from '../server/ag-ui/scenarios.js';
 
@@ -49,7 +49,7 @@ export const SERVE_OPTIONS = [
     flags: '--step-delay <duration>',
     help: 'delay between agent events (0 for none)',
     group: 'Server',
-    parse: (text, source) => parseDuration(text, source, { allowZero: true }),
+    parse: durationOrZeroOption,
     default: '200ms',
   },
   {
