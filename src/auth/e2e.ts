@@ -14,7 +14,7 @@ import {
   type ProxyTunnel,
 } from '../shared/proxy-tunnel.js';
 import { redactUrl } from '../shared/redact.js';
-import type { Trust } from '../shared/trust.js';
+import { tlsOptionsOf, type Trust } from '../shared/trust.js';
 import { DEFAULT_PERMISSIONS } from './mint.js';
 
 /** Path of the auth service's E2E simulation endpoint. */
@@ -144,8 +144,7 @@ function post(
         },
         signal,
         ...(tunnel ? { agent: tunnel.agent } : {}),
-        ...(trust.ca === null ? {} : { ca: trust.ca }),
-        ...(trust.insecure ? { rejectUnauthorized: false } : {}),
+        ...tlsOptionsOf(trust),
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];

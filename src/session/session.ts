@@ -4,6 +4,7 @@ import type { Budgets } from './types.js';
 import type { FrameRecord, FrameVerdict, SessionOutcome } from '../contract/frames.js';
 import type { ProxyTunnel } from '../shared/proxy-tunnel.js';
 import { redactUrl } from '../shared/redact.js';
+import { tlsOptionsOf } from '../shared/trust.js';
 import { closeWaitMs, createDeadlines } from './deadlines.js';
 import {
   connectFailed,
@@ -198,8 +199,7 @@ export function runSession(options: SessionOptions): Promise<SessionResult> {
       followRedirects: false,
       // parseFrame checks text frames itself: bad UTF-8 is a broken contract, not a dropped run.
       skipUTF8Validation: true,
-      ...(options.ca === undefined ? {} : { ca: options.ca }),
-      ...(options.insecure ? { rejectUnauthorized: false } : {}),
+      ...tlsOptionsOf(options),
       ...(options.tunnel ? { agent: options.tunnel.agent } : {}),
     };
     // What a proxy answered decides whose failure a failure before open is: its or the server's.

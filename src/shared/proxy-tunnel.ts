@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { errorCode } from './network-errors.js';
 import { createRedactor, redactUrl } from './redact.js';
-import type { Trust } from './trust.js';
+import { tlsOptionsOf, type Trust } from './trust.js';
 
 /** The proxy a connection goes through, and what named it (`--proxy`, `HTTPS_PROXY`, ...). */
 export interface ProxyRoute {
@@ -40,10 +40,7 @@ export interface ProxyProblem {
  */
 export async function prepareTunnels(route: ProxyRoute, trust: Trust): Promise<OpenTunnel> {
   const { HttpsProxyAgent } = await import('https-proxy-agent');
-  const tls = {
-    ...(trust.ca === null ? {} : { ca: trust.ca }),
-    ...(trust.insecure ? { rejectUnauthorized: false } : {}),
-  };
+  const tls = tlsOptionsOf(trust);
   return () => {
     const agent = new HttpsProxyAgent(route.url, tls);
     let answer: ProxyAnswer | null = null;

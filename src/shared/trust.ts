@@ -56,3 +56,14 @@ export async function loadTrust(options: { ca: string | null; insecure: boolean 
     insecure: options.insecure,
   };
 }
+
+/** The TLS options of a connection that trusts `trust`: its certificates, and no verification when insecure. */
+export function tlsOptionsOf<Ca>(trust: { ca?: Ca | null; insecure?: boolean }): {
+  ca?: Ca;
+  rejectUnauthorized?: false;
+} {
+  return {
+    ...(trust.ca === undefined || trust.ca === null ? {} : { ca: trust.ca }),
+    ...(trust.insecure === true ? { rejectUnauthorized: false as const } : {}),
+  };
+}
