@@ -11,6 +11,7 @@ import {
   proxyRefused,
   proxyUnreachable,
   type OpenTunnel,
+  type ProxyProblem,
   type ProxyTunnel,
 } from '../shared/proxy-tunnel.js';
 import { redactUrl } from '../shared/redact.js';
@@ -202,10 +203,7 @@ function unreachable(
   });
 }
 
-function proxyError(
-  problem: { code: string; message: string; hint: string },
-  cause?: unknown,
-): ConnectionError {
+function proxyError(problem: ProxyProblem, cause?: unknown): ConnectionError {
   return new ConnectionError(problem.code, problem.message, { hint: problem.hint, cause });
 }
 
