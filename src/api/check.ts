@@ -1,14 +1,11 @@
 import { Buffer } from 'node:buffer';
 import { resolve } from 'node:path';
-import { loadProfiles, selectProfilesOrDefault } from '../contract/profiles.js';
 import type { RunReport } from '../contract/run-report.js';
 import { writeOutputFile } from '../report/emit.js';
 import { renderJson } from '../report/json.js';
 import { REPORTERS } from '../report/reporter.js';
-import { checkRecording } from '../run/check.js';
-import { defaultOf } from '../settings/options.js';
+import { checkOptionsOf, checkRecording } from '../run/check.js';
 import { resolveOutput } from '../settings/output.js';
-import { flagProfileChoices } from '../settings/resolve.js';
 import { CHECK_OPTIONS } from '../settings/subcommand-options.js';
 import { libraryKeys, toRunFlags, type RunOptions } from './options.js';
 
@@ -31,15 +28,7 @@ const FRAMES_SOURCE = '(frames)';
  */
 export async function check(input: CheckInput, options: CheckOptions = {}): Promise<RunReport> {
   const flags = toRunFlags(options, libraryKeys(CHECK_OPTIONS));
-  const profiles = await loadProfiles(
-    selectProfilesOrDefault(flagProfileChoices(flags.profile, resolve('.'))),
-    flags.schemas === undefined ? {} : { schemasDir: resolve(flags.schemas) },
-  );
-  const checkOptions = {
-    profiles,
-    maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
-    now: () => new Date(),
-  };
+  const checkOptions = await checkOptionsOf(flags, resolve('.'));
   const report = await checkRecording(
     typeof input === 'string' ? resolve(input) : { name: FRAMES_SOURCE, stream: ndjsonOf(input) },
     checkOptions,

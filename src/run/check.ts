@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 import { createIdReader } from '../contract/attribution.js';
 import { ExitCode } from '../shared/errors.js';
@@ -14,7 +15,9 @@ import { buildRunReport } from '../contract/verdict.js';
 import { redactUrl } from '../shared/redact.js';
 import type { TranscriptHeader } from '../transcript/format.js';
 import { scanTranscript, sourceName, type TranscriptSource } from '../transcript/reader.js';
-import type { LoadedProfile } from '../contract/profiles.js';
+import { loadProfiles, selectProfilesOrDefault, type LoadedProfile } from '../contract/profiles.js';
+import { defaultOf, type RunFlags } from '../settings/options.js';
+import { flagProfileChoices } from '../settings/resolve.js';
 import { builtInCandidates, nameMatchingProfiles } from './shape-match.js';
 
 /** Options of an offline re-check. */
@@ -31,6 +34,22 @@ export interface CheckOptions {
   now?: () => Date;
   /** The built-in profiles a run that fails on shape is matched against (loaded on first use by default). */
   candidates?: () => Promise<LoadedProfile[]>;
+}
+
+/** The options of a re-check by --profile, --schemas and --max-frame-size, with paths relative to `cwd`. */
+export async function checkOptionsOf(
+  flags: Pick<RunFlags, 'profile' | 'schemas' | 'maxFrameSize'>,
+  cwd: string,
+): Promise<CheckOptions> {
+  const profiles = await loadProfiles(
+    selectProfilesOrDefault(flagProfileChoices(flags.profile, cwd)),
+    flags.schemas === undefined ? {} : { schemasDir: resolve(cwd, flags.schemas) },
+  );
+  return {
+    profiles,
+    maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
+    now: () => new Date(),
+  };
 }
 
 // A recording's frame line wraps the frame in `{"seq":..,"dir":..,"t":..,"size":..,"frame":..}`.

@@ -1,32 +1,22 @@
 import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
-import { checkRecording } from '../../run/check.js';
+import { checkOptionsOf, checkRecording } from '../../run/check.js';
 import type { CliIo } from '../io.js';
 import { emitRunReport } from '../../report/emit.js';
 import type { CheckFlags } from '../../settings/subcommand-options.js';
 import { resolveOutput } from '../../settings/output.js';
-import { flagProfileChoices } from '../../settings/resolve.js';
 import { colorLevel, createOutput } from '../io.js';
-import { loadProfiles, selectProfilesOrDefault } from '../../contract/profiles.js';
-import { defaultOf } from '../../settings/options.js';
 
 /** `ws-validate check <file>`: re-judges a recording with the current schemas and rules. */
 export async function checkCommand(file: string, flags: CheckFlags, io: CliIo): Promise<number> {
   const out = createOutput(io, []);
-  const choices = flagProfileChoices(flags.profile, io.cwd);
-  const profiles = await loadProfiles(selectProfilesOrDefault(choices), {
-    ...(flags.schemas === undefined ? {} : { schemasDir: resolve(io.cwd, flags.schemas) }),
-  });
+  const checkOptions = await checkOptionsOf(flags, io.cwd);
   // `-` is standard input, so that a decompressed or filtered stream needs no file.
   const source =
     file === '-' && io.stdin !== undefined
       ? { name: 'standard input', stream: io.stdin as AsyncIterable<Buffer | string> }
       : resolve(io.cwd, file);
-  const report = await checkRecording(source, {
-    profiles,
-    maxFrameBytes: flags.maxFrameSize ?? defaultOf('maxFrameSize'),
-    now: () => new Date(),
-  });
+  const report = await checkRecording(source, checkOptions);
   const { output, reports, stepSummary, annotations } = resolveOutput(flags);
   await emitRunReport(report, {
     ...output,
