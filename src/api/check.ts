@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { resolve } from 'node:path';
 import type { RunReport } from '../contract/run-report.js';
-import { writeOutputFile } from '../report/emit.js';
+import { writeReportFiles } from '../report/emit.js';
 import { renderJson } from '../report/json.js';
 import { REPORTERS } from '../report/reporter.js';
 import { checkOptionsOf, checkRecording } from '../run/check.js';
@@ -33,10 +33,11 @@ export async function check(input: CheckInput, options: CheckOptions = {}): Prom
     typeof input === 'string' ? resolve(input) : { name: FRAMES_SOURCE, stream: ndjsonOf(input) },
     checkOptions,
   );
-  for (const target of resolveOutput(flags).reports) {
-    const text = REPORTERS[target.format].renderRun(report);
-    await writeOutputFile(target.path, text, `report ${target.format}`);
-  }
+  await writeReportFiles(
+    resolveOutput(flags).reports,
+    (format) => REPORTERS[format].renderRun(report),
+    { label: 'report' },
+  );
   return JSON.parse(renderJson(report)) as RunReport;
 }
 

@@ -4,7 +4,7 @@ import type { AggregateReport } from '../contract/aggregate.js';
 import type { RunReport } from '../contract/run-report.js';
 import { REPORTERS } from '../report/reporter.js';
 import { renderAggregateJson, renderJson } from '../report/json.js';
-import { writeOutputFile } from '../report/emit.js';
+import { writeReportFiles } from '../report/emit.js';
 import { openTarget, runOnce } from '../run/run-once.js';
 import type { RunDeps } from '../run/types.js';
 import { runMany } from '../run/run-many.js';
@@ -86,11 +86,8 @@ async function writeReports(
   secrets: SecretKeeper,
   render: (format: keyof typeof REPORTERS) => string,
 ): Promise<void> {
-  for (const target of settings.reports) {
-    await writeOutputFile(
-      target.path,
-      secrets.redact(render(target.format)),
-      `report ${target.format}`,
-    );
-  }
+  await writeReportFiles(settings.reports, render, {
+    redact: (text) => secrets.redact(text),
+    label: 'report',
+  });
 }

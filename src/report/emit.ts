@@ -89,15 +89,31 @@ async function emit(document: Renderings, options: EmitOptions): Promise<void> {
   else if (options.quiet) options.stdout(`${document.verdictLine()}\n`);
   else options.stdout(document.human());
 
-  for (const target of options.reports) {
-    const text = options.redact(document.file(REPORTERS[target.format]));
-    await writeOutputFile(reportPath(target, options), text, `--report ${target.format}`);
-  }
+  await writeReportFiles(options.reports, (format) => document.file(REPORTERS[format]), {
+    redact: (text) => options.redact(text),
+    label: '--report',
+    cwd: options.cwd,
+  });
   await emitToGithub(document, options);
 }
 
-function reportPath(target: ReportTarget, options: EmitOptions): string {
-  return options.cwd === undefined ? target.path : resolve(options.cwd, target.path);
+/**
+ * Writes each report file, rendered by `render` and masked by `redact`, relative to `cwd` when
+ * given; `label` names the option in errors (`--report` on the command line, `report` in the library).
+ */
+export async function writeReportFiles(
+  targets: readonly ReportTarget[],
+  render: (format: ReportTarget['format']) => string,
+  options: { redact?: (text: string) => string; label: string; cwd?: string },
+): Promise<void> {
+  for (const target of targets) {
+    const text = render(target.format);
+    await writeOutputFile(
+      options.cwd === undefined ? target.path : resolve(options.cwd, target.path),
+      options.redact === undefined ? text : options.redact(text),
+      `${options.label} ${target.format}`,
+    );
+  }
 }
 
 // The step summary and annotations of GitHub Actions, each switchable.
